@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Every key has a default and a description; the
+ * README's configuration table is generated from this schema (`npm run docs:config`) and a
+ * test fails when the two drift apart.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port to listen on'),
+  HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface to bind; set `0.0.0.0` to accept connections from other machines'),
+  DATA_DIR: z
+    .string()
+    .default('./data')
+    .describe('Directory for the embedded SQLite database, uploaded files and generated secrets'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .describe('`postgres://…` to use PostgreSQL; when unset Kurir uses the SQLite file `DATA_DIR/kurir.db`'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connection pool size'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty', 'auto'])
+    .default('auto')
+    .describe('`json` lines, `pretty` for people, or `auto` (pretty on a terminal, JSON otherwise)'),
+  KURIR_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as DE')
+    .optional()
+    .describe('Country (ISO 3166 alpha-2) used to read phone numbers without a country code in new workspaces'),
+  KURIR_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('Largest JSON request body accepted'),
+  KURIR_UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024)
+    .describe('Largest uploaded file (CSV import, media) accepted'),
+});
+
+export type Config = Readonly<
+  Omit<z.infer<typeof configSchema>, 'DATA_DIR'> & {
+    DATA_DIR: string;
+  }
+>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads every key at once and reports all problems together, so one start-up shows them all. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return Object.freeze({ ...result.data, DATA_DIR: path.resolve(cwd, result.data.DATA_DIR) });
+}

@@ -1,0 +1,70 @@
+/**
+ * The one catalogue of errors a Kurir user can see. Each code is a stable `area.reason`
+ * with the HTTP status it maps to; `docs/errors.md` lists the same codes and a test keeps
+ * the two in step. Only `api/problem.ts` turns these into RFC 9457 JSON.
+ */
+export const errorCatalogue = {
+  'request.invalid': { status: 400, title: 'The request is not valid' },
+  'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
+  'request.too_large': { status: 413, title: 'The body is larger than allowed' },
+  'request.unsupported_media_type': { status: 415, title: 'The content type is not supported' },
+  'request.not_found': { status: 404, title: 'No such route' },
+  'request.method_not_allowed': { status: 405, title: 'Method not allowed on this route' },
+  'auth.missing_key': { status: 401, title: 'An API key is required' },
+  'auth.invalid_key': { status: 401, title: 'The API key is not valid' },
+  'workspace.not_found': { status: 404, title: 'No such workspace' },
+  'workspace.invalid_country': { status: 422, title: 'Not a known country code' },
+  'key.not_found': { status: 404, title: 'No such API key' },
+  'key.last_key': { status: 409, title: 'The last active key of a workspace cannot be revoked' },
+  'contact.not_found': { status: 404, title: 'No such contact' },
+  'contact.invalid_phone': { status: 422, title: 'The phone number is not valid' },
+  'contact.duplicate_phone': { status: 409, title: 'A contact with this phone already exists' },
+  'contact.invalid_cursor': { status: 400, title: 'The pagination cursor is not valid' },
+  'suppression.not_found': { status: 404, title: 'No such suppression' },
+  'suppression.duplicate': { status: 409, title: 'This phone is already suppressed' },
+  'template.not_found': { status: 404, title: 'No such template' },
+  'template.invalid': { status: 422, title: 'The template does not parse' },
+  'template.unknown_variable': { status: 422, title: 'The template uses variables no contact has' },
+  'template.duplicate_name': { status: 409, title: 'A template with this name already exists' },
+  'file.not_found': { status: 404, title: 'No such file' },
+  'file.too_large': { status: 413, title: 'The file is larger than allowed' },
+  'import.not_found': { status: 404, title: 'No such import' },
+  'import.invalid_csv': { status: 422, title: 'The CSV cannot be read' },
+  'import.invalid_mapping': { status: 422, title: 'The column mapping does not fit the CSV' },
+  'server.unavailable': { status: 503, title: 'A dependency is unavailable' },
+  'server.internal': { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** One reason tied to a place in the input: a JSON Pointer into the request, or a CSV line. */
+export interface FieldError {
+  pointer?: string;
+  line?: number;
+  detail: string;
+}
+
+export interface KurirErrorOptions {
+  errors?: FieldError[];
+  cause?: unknown;
+}
+
+export class KurirError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, detail: string, options: KurirErrorOptions = {}) {
+    super(detail, { cause: options.cause });
+    this.name = 'KurirError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.detail = detail;
+    this.errors = options.errors;
+  }
+}
+
+export function isKurirError(error: unknown): error is KurirError {
+  return error instanceof KurirError;
+}

@@ -1,0 +1,130 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/**
+ * Row shapes as stored. Instants are epoch milliseconds (BIGINT on PostgreSQL); JSON
+ * columns are TEXT on SQLite and JSONB on PostgreSQL, so they read back as a string or an
+ * already-parsed value and go through `readJson`. Repositories map rows to domain types;
+ * nothing above `store/` sees these.
+ */
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  default_country: string | null;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ContactTable {
+  id: string;
+  workspace_id: string;
+  phone: string;
+  name: string | null;
+  fields: unknown;
+  tags: unknown;
+  status: string | null;
+  consent_at: number | null;
+  consent_source: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactTagTable {
+  workspace_id: string;
+  contact_id: string;
+  tag: string;
+}
+
+export interface FieldKeyTable {
+  workspace_id: string;
+  key: string;
+}
+
+export interface SuppressionTable {
+  id: string;
+  workspace_id: string;
+  phone: string;
+  reason: string;
+  note: string | null;
+  created_at: number;
+}
+
+export interface TemplateTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  variants: unknown;
+  attachments: unknown;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FileTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
+export interface JobTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  status: string;
+  file_id: string | null;
+  options: unknown;
+  total_bytes: number;
+  done_bytes: number;
+  processed_rows: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface ImportRejectionTable {
+  job_id: string;
+  line: number;
+  reason: string;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  api_keys: ApiKeyTable;
+  contacts: ContactTable;
+  contact_tags: ContactTagTable;
+  field_keys: FieldKeyTable;
+  suppressions: SuppressionTable;
+  templates: TemplateTable;
+  files: FileTable;
+  jobs: JobTable;
+  import_rejections: ImportRejectionTable;
+}
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export function readJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function writeJson(value: unknown): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Dialect } from './database.ts';
+import * as foundation from './migrations/0001-foundation.ts';
+
+interface MigrationModule {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Listed, not globbed: the set of migrations is part of the program, not of the disk. */
+const migrations: Record<string, MigrationModule> = {
+  '0001-foundation': foundation,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  readonly #dialect: Dialect;
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.#dialect) }]),
+    );
+  }
+}
+
+/**
+ * Applies pending migrations. Safe to run from every process at start-up: Kysely's
+ * migrator takes a lock (a table lock on PostgreSQL) and skips what is already applied.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new Error('Database migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { migrateToLatest } from './migrator.ts';
+import { NodeSqliteDatabase } from './sqlite/sqlite-database.ts';
+import { Store } from './store.ts';
+
+export type StoreLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; poolSize?: number; schema?: string };
+
+/** `DATABASE_URL` when set, otherwise the embedded SQLite file in the data directory. */
+export function storeLocation(databaseUrl: string | undefined, dataDir: string, poolSize?: number): StoreLocation {
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+    }
+    return { kind: 'postgres', url: databaseUrl, ...(poolSize === undefined ? {} : { poolSize }) };
+  }
+  return { kind: 'sqlite', file: path.join(dataDir, 'kurir.db') };
+}
+
+// BIGINT (epoch ms, counters) as numbers: every value Kurir stores fits in 2^53.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** Opens the store and brings its schema up to date. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  if (location.kind === 'sqlite') {
+    if (location.file !== ':memory:') fs.mkdirSync(path.dirname(location.file), { recursive: true });
+    const database = NodeSqliteDatabase.open(location.file);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    return new Store(db, 'sqlite', () => db.destroy());
+  }
+  const schema = location.schema;
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: location.poolSize ?? 10,
+    types: pgTypes,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection dropped by the server emits 'error' on the pool; without a listener
+  // that would crash the process. The next query on it fails and is handled where it runs.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new Store(db, 'postgres', () => db.destroy());
+}

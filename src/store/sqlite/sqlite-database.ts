@@ -1,0 +1,82 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+type SqlValue = null | number | bigint | string | Uint8Array;
+
+/** How many compiled statements to keep; Kurir issues a few dozen distinct SQL texts. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Presents `node:sqlite` as the slice of better-sqlite3 that Kysely's SqliteDialect uses.
+ * Statements are cached by SQL text: preparing costs more than running a small query,
+ * and the dispatcher and importer issue the same few texts thousands of times a second.
+ */
+export class NodeSqliteDatabase implements SqliteDatabase {
+  readonly #db: DatabaseSync;
+  readonly #cache = new Map<string, CachedStatement>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** Opens a file (or `:memory:`) with the settings every Kurir SQLite store relies on. */
+  static open(location: string): NodeSqliteDatabase {
+    const db = new DatabaseSync(location, { enableForeignKeyConstraints: true, timeout: 5000 });
+    // WAL lets readers (a CLI, the dashboard) run beside the writer; NORMAL sync is durable
+    // across process crashes in WAL mode, which is the crash Kurir promises to survive.
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec('PRAGMA busy_timeout = 5000');
+    return new NodeSqliteDatabase(db);
+  }
+
+  get raw(): DatabaseSync {
+    return this.#db;
+  }
+
+  prepare(sql: string): SqliteStatement {
+    let statement = this.#cache.get(sql);
+    if (statement === undefined) {
+      statement = new CachedStatement(this.#db, sql);
+      if (this.#cache.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.#cache.keys().next().value;
+        if (oldest !== undefined) this.#cache.delete(oldest);
+      }
+      this.#cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+class CachedStatement implements SqliteStatement {
+  readonly reader: boolean;
+  readonly #db: DatabaseSync;
+  readonly #sql: string;
+  readonly #statement: StatementSync;
+
+  constructor(db: DatabaseSync, sql: string) {
+    this.#db = db;
+    this.#sql = sql;
+    this.#statement = db.prepare(sql);
+    this.reader = this.#statement.columns().length > 0;
+  }
+
+  all(parameters: ReadonlyArray<unknown>): unknown[] {
+    return this.#statement.all(...(parameters as SqlValue[]));
+  }
+
+  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    return this.#statement.run(...(parameters as SqlValue[]));
+  }
+
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    // A fresh statement: an open iterator would be reset if the cached one ran meanwhile.
+    return this.#db.prepare(this.#sql).iterate(...(parameters as SqlValue[])) as IterableIterator<unknown>;
+  }
+}

@@ -1,0 +1,3 @@
+import { storeContract } from '../contract/store.contract.ts';
+
+storeContract('postgres');

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/store.ts';
+
+export const backends = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof backends)[number];
+
+/** Where the PostgreSQL tests connect. Unreachable means they fail: they never skip. */
+export const testDatabaseUrl =
+  process.env.KURIR_TEST_DATABASE_URL ?? 'postgres://kurir:kurir@127.0.0.1:5432/kurir_test';
+
+export function tempDir(label = 'kurir'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+}
+
+/**
+ * A fresh store per test: a new SQLite file, or a new PostgreSQL schema dropped on close
+ * (one schema per test, as pg-boss does, so tests never see each other's rows).
+ */
+export async function openTestStore(backend: Backend): Promise<Store> {
+  if (backend === 'sqlite') {
+    const dir = tempDir('kurir-store');
+    const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'kurir.db') });
+    return withCleanup(store, async () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const store = await openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize: 4, schema });
+  return withCleanup(store, async () => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  });
+}
+
+function withCleanup(store: Store, cleanup: () => Promise<void>): Store {
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await cleanup();
+  };
+  return store;
+}

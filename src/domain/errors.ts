@@ -37,9 +37,13 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-/** One reason tied to a place in the input: a JSON Pointer into the request, or a CSV line. */
+/**
+ * One reason tied to a place in the input: a JSON Pointer into the body, a query or path
+ * parameter, or a CSV line.
+ */
 export interface FieldError {
   pointer?: string;
+  parameter?: string;
   line?: number;
   detail: string;
 }

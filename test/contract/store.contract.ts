@@ -4,6 +4,7 @@ import type { Contact } from '../../src/domain/contact.ts';
 import { KurirError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/id.ts';
 import type { Job } from '../../src/domain/job.ts';
+import type { ImportRow } from '../../src/store/contact-import-writer.ts';
 import type { Store } from '../../src/store/store.ts';
 import { SeededRandom } from '../support/seeded-random.ts';
 import { type Backend, openTestStore } from '../support/stores.ts';
@@ -17,7 +18,10 @@ export function storeContract(backend: Backend): void {
     let store: Store;
     let now = Date.UTC(2026, 0, 1);
     const random = new SeededRandom(7);
-    const id = (prefix: string) => newId(prefix, (now += 1), random);
+    const id = (prefix: string) => {
+      now += 1;
+      return newId(prefix, now, random);
+    };
 
     before(async () => {
       store = await openTestStore(backend);
@@ -118,10 +122,20 @@ export function storeContract(backend: Backend): void {
     test(`${backend}: filters by query, tags (any), status and custom field equality`, async () => {
       const ws = await workspace();
       await store.contacts.create(
-        contact(ws.id, '+4915100000001', { name: 'Ana Lima', tags: ['vip'], status: 'customer', fields: { city: 'Berlin', n: 3, ok: true } }),
+        contact(ws.id, '+4915100000001', {
+          name: 'Ana Lima',
+          tags: ['vip'],
+          status: 'customer',
+          fields: { city: 'Berlin', n: 3, ok: true },
+        }),
       );
       await store.contacts.create(
-        contact(ws.id, '+4915100000002', { name: 'Bo 100%', tags: ['new'], status: 'prospect', fields: { city: 'Hamburg', n: 4, ok: false } }),
+        contact(ws.id, '+4915100000002', {
+          name: 'Bo 100%',
+          tags: ['new'],
+          status: 'prospect',
+          fields: { city: 'Hamburg', n: 4, ok: false },
+        }),
       );
       await store.contacts.create(contact(ws.id, '+4915100000003', { name: 'Cy_x', tags: ['vip', 'new'] }));
       const count = (f: Parameters<Store['contacts']['count']>[1]) => store.contacts.count(ws.id, f);
@@ -143,7 +157,8 @@ export function storeContract(backend: Backend): void {
     test(`${backend}: list pages newest first with a cursor and stream walks oldest first`, async () => {
       const ws = await workspace();
       const made: string[] = [];
-      for (let i = 0; i < 7; i++) made.push((await store.contacts.create(contact(ws.id, `+49151000001${i}0`))).id);
+      for (let i = 0; i < 7; i++)
+        made.push((await store.contacts.create(contact(ws.id, `+49151000001${i}0`))).id);
       const seen: string[] = [];
       let before: string | undefined;
       for (;;) {
@@ -171,8 +186,10 @@ export function storeContract(backend: Backend): void {
 
     test(`${backend}: the import writer inserts, updates or skips repeats and merges tags`, async () => {
       const ws = await workspace();
-      await store.contacts.create(contact(ws.id, '+4915100000201', { name: 'Old', tags: ['keep'], fields: { a: '1' } }));
-      const rows = [
+      await store.contacts.create(
+        contact(ws.id, '+4915100000201', { name: 'Old', tags: ['keep'], fields: { a: '1' } }),
+      );
+      const rows: ImportRow[] = [
         { line: 2, phone: '+4915100000201', name: 'New', tags: ['imp'], fields: { b: '2' } },
         { line: 3, phone: '+4915100000202', name: 'Two', tags: ['imp'], fields: {} },
         { line: 4, phone: '+4915100000202', tags: ['again'], fields: { c: '3' } },
@@ -190,7 +207,13 @@ export function storeContract(backend: Backend): void {
       assert.equal(await store.contacts.count(ws.id, { tags: ['again'] }), 1);
 
       const skipped = await store.transaction((tx) =>
-        tx.contactImport.write(ws.id, [{ line: 2, phone: '+4915100000201', name: 'Nope', tags: [], fields: {} }], 'skip', now, id),
+        tx.contactImport.write(
+          ws.id,
+          [{ line: 2, phone: '+4915100000201', name: 'Nope', tags: [], fields: {} }],
+          'skip',
+          now,
+          id,
+        ),
       );
       assert.deepEqual(skipped, { imported: 0, updated: 0, skipped: 1 });
       assert.equal((await store.contacts.getByPhone(ws.id, '+4915100000201'))?.name, 'New');
@@ -210,7 +233,14 @@ export function storeContract(backend: Backend): void {
 
     test(`${backend}: suppressions are unique per phone and listed newest first`, async () => {
       const ws = await workspace();
-      const s = { id: id('sup'), workspaceId: ws.id, phone: '+4915100000401', reason: 'opt_out' as const, note: null, createdAt: now };
+      const s = {
+        id: id('sup'),
+        workspaceId: ws.id,
+        phone: '+4915100000401',
+        reason: 'opt_out' as const,
+        note: null,
+        createdAt: now,
+      };
       await store.suppressions.add(s);
       await assert.rejects(
         store.suppressions.add({ ...s, id: id('sup') }),
@@ -224,8 +254,14 @@ export function storeContract(backend: Backend): void {
         ['+4915100000401'],
       );
       const page = await store.suppressions.list(ws.id, {}, { limit: 10 });
-      assert.deepEqual(page.items.map((x) => x.phone), ['+4915100000402', '+4915100000401']);
-      assert.equal((await store.suppressions.list(ws.id, { reason: 'manual' }, { limit: 10 })).items.length, 1);
+      assert.deepEqual(
+        page.items.map((x) => x.phone),
+        ['+4915100000402', '+4915100000401'],
+      );
+      assert.equal(
+        (await store.suppressions.list(ws.id, { reason: 'manual' }, { limit: 10 })).items.length,
+        1,
+      );
       assert.equal(await store.suppressions.remove(ws.id, s.id), true);
       assert.equal(await store.suppressions.remove(ws.id, s.id), false);
     });
@@ -271,7 +307,13 @@ export function storeContract(backend: Backend): void {
         kind: 'contact_import',
         status: 'queued',
         fileId: file.id,
-        options: { mapping: { phone: 'phone', fields: {} }, onDuplicate: 'update', tags: [], tagSeparator: ';', delimiter: ',' },
+        options: {
+          mapping: { phone: 'phone', fields: {} },
+          onDuplicate: 'update',
+          tags: [],
+          tagSeparator: ';',
+          delimiter: ',',
+        },
         totalBytes: 100,
         doneBytes: 0,
         counts: { processedRows: 0, imported: 0, updated: 0, skipped: 0, rejected: 0 },
@@ -281,10 +323,25 @@ export function storeContract(backend: Backend): void {
         finishedAt: null,
       };
       await store.jobs.create(job);
-      assert.deepEqual((await store.jobs.unfinished()).map((j) => j.id), [job.id]);
+      assert.deepEqual(
+        (await store.jobs.unfinished()).map((j) => j.id),
+        [job.id],
+      );
       await store.jobs.start(job.id, now);
-      await store.jobs.recordBatch(job.id, 50, { processedRows: 3, imported: 2, updated: 0, skipped: 0, rejected: 1 });
-      await store.jobs.recordBatch(job.id, 100, { processedRows: 2, imported: 1, updated: 1, skipped: 0, rejected: 0 });
+      await store.jobs.recordBatch(job.id, 50, {
+        processedRows: 3,
+        imported: 2,
+        updated: 0,
+        skipped: 0,
+        rejected: 1,
+      });
+      await store.jobs.recordBatch(job.id, 100, {
+        processedRows: 2,
+        imported: 1,
+        updated: 1,
+        skipped: 0,
+        rejected: 0,
+      });
       await store.jobs.addRejections(job.id, [{ line: 3, reason: 'phone: is empty' }]);
       await store.jobs.addRejections(job.id, [{ line: 3, reason: 'phone: is empty' }]);
       await store.jobs.finish(job.id, 'completed', null, now + 10);
@@ -293,7 +350,9 @@ export function storeContract(backend: Backend): void {
       assert.equal(done?.startedAt, now);
       assert.equal(done?.doneBytes, 100);
       assert.deepEqual(done?.counts, { processedRows: 5, imported: 3, updated: 1, skipped: 0, rejected: 1 });
-      assert.deepEqual(await store.jobs.rejections(job.id, { limit: 10 }), [{ line: 3, reason: 'phone: is empty' }]);
+      assert.deepEqual(await store.jobs.rejections(job.id, { limit: 10 }), [
+        { line: 3, reason: 'phone: is empty' },
+      ]);
       assert.deepEqual(await store.jobs.unfinished(), []);
     });
 

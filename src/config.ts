@@ -20,7 +20,13 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('`postgres://…` to use PostgreSQL; when unset Kurir uses the SQLite file `DATA_DIR/kurir.db`'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connection pool size'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('PostgreSQL connection pool size'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -33,7 +39,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as DE')
     .optional()
-    .describe('Country (ISO 3166 alpha-2) used to read phone numbers without a country code in new workspaces'),
+    .describe(
+      'Country (ISO 3166 alpha-2) used to read phone numbers without a country code in new workspaces',
+    ),
   KURIR_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -64,7 +72,10 @@ export class ConfigError extends Error {
 }
 
 /** Reads every key at once and reports all problems together, so one start-up shows them all. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {

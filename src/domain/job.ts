@@ -41,6 +41,8 @@ export interface Job {
   options: ImportOptions;
   totalBytes: number;
   doneBytes: number;
+  /** Data rows in the file (header excluded), counted when it was uploaded. */
+  totalRows: number;
   counts: ImportCounts;
   error: string | null;
   createdAt: number;

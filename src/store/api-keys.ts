@@ -45,14 +45,23 @@ export class ApiKeyRepository {
       .selectFrom('api_keys')
       .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
       .selectAll('api_keys')
-      .select(['workspaces.name as ws_name', 'workspaces.default_country as ws_country', 'workspaces.created_at as ws_created'])
+      .select([
+        'workspaces.name as ws_name',
+        'workspaces.default_country as ws_country',
+        'workspaces.created_at as ws_created',
+      ])
       .where('api_keys.hash', '=', hash)
       .where('api_keys.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return null;
     return {
       key: toApiKey(row),
-      workspace: { id: row.workspace_id, name: row.ws_name, defaultCountry: row.ws_country, createdAt: row.ws_created },
+      workspace: {
+        id: row.workspace_id,
+        name: row.ws_name,
+        defaultCountry: row.ws_country,
+        createdAt: row.ws_created,
+      },
     };
   }
 

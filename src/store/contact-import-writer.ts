@@ -217,7 +217,10 @@ export class ContactImportWriter {
       params.push(workspaceId, key);
       return `(${this.#placeholder(params.length - 1)},${this.#placeholder(params.length)})`;
     });
-    await this.#run(`INSERT INTO field_keys (workspace_id, key) VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`, params);
+    await this.#run(
+      `INSERT INTO field_keys (workspace_id, key) VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`,
+      params,
+    );
   }
 }
 

@@ -64,10 +64,14 @@ export class ContactRepository {
         .execute();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new KurirError('contact.duplicate_phone', `A contact with phone ${contact.phone} already exists`, {
-          errors: [{ pointer: '/phone', detail: 'is already used by another contact' }],
-          cause: error,
-        });
+        throw new KurirError(
+          'contact.duplicate_phone',
+          `A contact with phone ${contact.phone} already exists`,
+          {
+            errors: [{ pointer: '/phone', detail: 'is already used by another contact' }],
+            cause: error,
+          },
+        );
       }
       throw error;
     }
@@ -119,10 +123,14 @@ export class ContactRepository {
       changed = result.numUpdatedRows;
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new KurirError('contact.duplicate_phone', `A contact with phone ${patch.phone} already exists`, {
-          errors: [{ pointer: '/phone', detail: 'is already used by another contact' }],
-          cause: error,
-        });
+        throw new KurirError(
+          'contact.duplicate_phone',
+          `A contact with phone ${patch.phone} already exists`,
+          {
+            errors: [{ pointer: '/phone', detail: 'is already used by another contact' }],
+            cause: error,
+          },
+        );
       }
       throw error;
     }

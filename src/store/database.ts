@@ -87,6 +87,7 @@ export interface JobTable {
   options: unknown;
   total_bytes: number;
   done_bytes: number;
+  total_rows: number;
   processed_rows: number;
   imported: number;
   updated: number;

@@ -12,6 +12,7 @@ function toJob(row: JobTable): Job {
     options: readJson<ImportOptions>(row.options),
     totalBytes: Number(row.total_bytes),
     doneBytes: Number(row.done_bytes),
+    totalRows: Number(row.total_rows),
     counts: {
       processedRows: Number(row.processed_rows),
       imported: Number(row.imported),
@@ -45,6 +46,7 @@ export class JobRepository {
         options: writeJson(job.options),
         total_bytes: job.totalBytes,
         done_bytes: job.doneBytes,
+        total_rows: job.totalRows,
         processed_rows: job.counts.processedRows,
         imported: job.counts.imported,
         updated: job.counts.updated,
@@ -119,7 +121,10 @@ export class JobRepository {
   }
 
   async rejections(jobId: string, page: { limit: number; afterLine?: number }): Promise<ImportRejection[]> {
-    let query = this.#db.selectFrom('import_rejections').select(['line', 'reason']).where('job_id', '=', jobId);
+    let query = this.#db
+      .selectFrom('import_rejections')
+      .select(['line', 'reason'])
+      .where('job_id', '=', jobId);
     if (page.afterLine !== undefined) query = query.where('line', '>', page.afterLine);
     const rows = await query.orderBy('line').limit(page.limit).execute();
     return rows.map((r) => ({ line: Number(r.line), reason: r.reason }));

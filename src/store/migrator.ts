@@ -19,7 +19,10 @@ class StaticMigrationProvider implements MigrationProvider {
   }
   async getMigrations(): Promise<Record<string, Migration>> {
     return Object.fromEntries(
-      Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.#dialect) }]),
+      Object.entries(migrations).map(([name, m]) => [
+        name,
+        { up: (db: Kysely<unknown>) => m.up(db, this.#dialect) },
+      ]),
     );
   }
 }

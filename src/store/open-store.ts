@@ -12,7 +12,11 @@ export type StoreLocation =
   | { kind: 'postgres'; url: string; poolSize?: number; schema?: string };
 
 /** `DATABASE_URL` when set, otherwise the embedded SQLite file in the data directory. */
-export function storeLocation(databaseUrl: string | undefined, dataDir: string, poolSize?: number): StoreLocation {
+export function storeLocation(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  poolSize?: number,
+): StoreLocation {
   if (databaseUrl !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
       throw new Error('DATABASE_URL must start with postgres:// or postgresql://');

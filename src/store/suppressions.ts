@@ -1,7 +1,7 @@
 import { KurirError } from '../domain/errors.ts';
 import type { Suppression, SuppressionReason } from '../domain/suppression.ts';
-import type { Db, SuppressionTable } from './database.ts';
 import type { Page } from './contacts.ts';
+import type { Db, SuppressionTable } from './database.ts';
 import { isUniqueViolation } from './sql-errors.ts';
 
 function toSuppression(row: SuppressionTable): Suppression {
@@ -113,7 +113,8 @@ export class SuppressionRepository {
   ): Promise<Page<Suppression>> {
     let query = this.#db.selectFrom('suppressions').selectAll().where('workspace_id', '=', workspaceId);
     if (filter.reason !== undefined) query = query.where('reason', '=', filter.reason);
-    if (filter.q !== undefined && filter.q !== '') query = query.where('phone', 'like', `%${filter.q.replace(/[^0-9+]/g, '')}%`);
+    if (filter.q !== undefined && filter.q !== '')
+      query = query.where('phone', 'like', `%${filter.q.replace(/[^0-9+]/g, '')}%`);
     if (page.before !== undefined) query = query.where('id', '<', page.before);
     const rows = await query
       .orderBy('id', 'desc')

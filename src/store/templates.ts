@@ -1,7 +1,7 @@
 import { KurirError } from '../domain/errors.ts';
 import type { Attachment, Template } from '../domain/template.ts';
-import { type Db, readJson, type TemplateTable, writeJson } from './database.ts';
 import type { Page } from './contacts.ts';
+import { type Db, readJson, type TemplateTable, writeJson } from './database.ts';
 import { isUniqueViolation } from './sql-errors.ts';
 
 function toTemplate(row: TemplateTable): Template {

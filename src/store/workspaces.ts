@@ -32,11 +32,19 @@ export class WorkspaceRepository {
 
   /** Every workspace, oldest first (there are few; this is for admin commands). */
   async list(): Promise<Workspace[]> {
-    const rows = await this.#db.selectFrom('workspaces').selectAll().orderBy('created_at').orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('workspaces')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toWorkspace);
   }
 
-  async update(id: string, patch: { name?: string; defaultCountry?: string | null }): Promise<Workspace | null> {
+  async update(
+    id: string,
+    patch: { name?: string; defaultCountry?: string | null },
+  ): Promise<Workspace | null> {
     const values: Partial<WorkspaceTable> = {};
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.defaultCountry !== undefined) values.default_country = patch.defaultCountry;

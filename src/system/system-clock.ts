@@ -17,9 +17,12 @@ export class SystemClock implements Clock {
       if (delay > MAX_DELAY_MS) {
         handle = setTimeout(arm, MAX_DELAY_MS);
       } else {
-        handle = setTimeout(() => {
-          if (!cancelled) fn();
-        }, Math.max(0, delay));
+        handle = setTimeout(
+          () => {
+            if (!cancelled) fn();
+          },
+          Math.max(0, delay),
+        );
       }
     };
     arm();

@@ -316,6 +316,7 @@ export function storeContract(backend: Backend): void {
         },
         totalBytes: 100,
         doneBytes: 0,
+        totalRows: 5,
         counts: { processedRows: 0, imported: 0, updated: 0, skipped: 0, rejected: 0 },
         error: null,
         createdAt: now,
@@ -349,6 +350,7 @@ export function storeContract(backend: Backend): void {
       assert.equal(done?.status, 'completed');
       assert.equal(done?.startedAt, now);
       assert.equal(done?.doneBytes, 100);
+      assert.equal(done?.totalRows, 5);
       assert.deepEqual(done?.counts, { processedRows: 5, imported: 3, updated: 1, skipped: 0, rejected: 1 });
       assert.deepEqual(await store.jobs.rejections(job.id, { limit: 10 }), [
         { line: 3, reason: 'phone: is empty' },

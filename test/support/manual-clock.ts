@@ -40,9 +40,7 @@ export class ManualClock implements Clock {
 
   set(to: number): void {
     for (;;) {
-      const due = this.#pending
-        .filter((p) => p.at <= to)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.#pending.filter((p) => p.at <= to).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (due === undefined) break;
       this.#pending = this.#pending.filter((p) => p !== due);
       this.#now = Math.max(this.#now, due.at);

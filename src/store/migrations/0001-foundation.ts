@@ -44,7 +44,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('contacts_workspace_phone', ['workspace_id', 'phone'])
     .execute();
-  await db.schema.createIndex('contacts_workspace_id').on('contacts').columns(['workspace_id', 'id']).execute();
+  await db.schema
+    .createIndex('contacts_workspace_id')
+    .on('contacts')
+    .columns(['workspace_id', 'id'])
+    .execute();
   await db.schema
     .createIndex('contacts_workspace_status')
     .on('contacts')
@@ -83,7 +87,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('suppressions_workspace_phone', ['workspace_id', 'phone'])
     .execute();
-  await db.schema.createIndex('suppressions_workspace_id').on('suppressions').columns(['workspace_id', 'id']).execute();
+  await db.schema
+    .createIndex('suppressions_workspace_id')
+    .on('suppressions')
+    .columns(['workspace_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('templates')
@@ -96,7 +104,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('templates_workspace_name', ['workspace_id', 'name'])
     .execute();
-  await db.schema.createIndex('templates_workspace_id').on('templates').columns(['workspace_id', 'id']).execute();
+  await db.schema
+    .createIndex('templates_workspace_id')
+    .on('templates')
+    .columns(['workspace_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('files')
@@ -120,6 +132,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('options', json, (c) => c.notNull())
     .addColumn('total_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('done_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('total_rows', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('processed_rows', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('imported', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('updated', 'bigint', (c) => c.notNull().defaultTo(0))

@@ -131,10 +131,6 @@ export class ContactImportWriter {
     return outcome;
   }
 
-  #placeholder(index: number): string {
-    return this.#dialect === 'postgres' ? `$${index}` : '?';
-  }
-
   async #run(text: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
     const result = await this.#db.executeQuery(CompiledQuery.raw(text, parameters));
     return result.rows as Record<string, unknown>[];
@@ -142,51 +138,53 @@ export class ContactImportWriter {
 
   async #existing(workspaceId: string, phones: string[]): Promise<Map<string, Existing>> {
     const found = new Map<string, Existing>();
-    if (phones.length === 0) return found;
-    const list = phones.map((_, i) => this.#placeholder(i + 2)).join(',');
-    const rows = await this.#run(
-      `SELECT id, phone, name, fields, tags, status FROM contacts WHERE workspace_id = ${this.#placeholder(1)} AND phone IN (${list})`,
-      [workspaceId, ...phones],
-    );
-    for (const r of rows) {
-      found.set(r.phone as string, {
-        id: r.id as string,
-        phone: r.phone as string,
-        name: r.name as string | null,
-        fields: readJson(r.fields),
-        tags: readJson(r.tags),
-        status: r.status as string | null,
-      });
+    for (let start = 0; start < phones.length; start += MAX_LOOKUP) {
+      const chunk = phones.slice(start, start + MAX_LOOKUP);
+      // Padded to a power of two with repeats of the last phone (harmless inside IN), so
+      // a batch's lookup reuses one of a dozen prepared statements whatever its size.
+      const size = 2 ** Math.ceil(Math.log2(chunk.length));
+      const last = chunk[chunk.length - 1] as string;
+      while (chunk.length < size) chunk.push(last);
+      const rows = await this.#run(
+        sqlText(`existing:${this.#dialect}:${size}`, () => {
+          const list = chunk.map((_, i) => placeholder(this.#dialect, i + 2)).join(',');
+          return `SELECT id, phone, name, fields, tags, status FROM contacts WHERE workspace_id = ${placeholder(this.#dialect, 1)} AND phone IN (${list})`;
+        }),
+        [workspaceId, ...chunk],
+      );
+      for (const r of rows) {
+        found.set(r.phone as string, {
+          id: r.id as string,
+          phone: r.phone as string,
+          name: r.name as string | null,
+          fields: readJson(r.fields),
+          tags: readJson(r.tags),
+          status: r.status as string | null,
+        });
+      }
     }
     return found;
   }
 
   async #insertContacts(workspaceId: string, contacts: Existing[], now: number): Promise<void> {
-    if (contacts.length === 0) return;
-    const params: unknown[] = [];
-    const tuples: string[] = [];
-    for (const c of contacts) {
-      const values = [
-        c.id,
-        workspaceId,
-        c.phone,
-        c.name,
-        JSON.stringify(c.fields),
-        JSON.stringify(c.tags),
-        c.status,
-        null,
-        null,
-        now,
-        now,
-      ];
-      tuples.push(`(${values.map((_, i) => this.#placeholder(params.length + i + 1)).join(',')})`);
-      params.push(...values);
-    }
-    await this.#run(`INSERT INTO contacts (${CONTACT_COLUMNS.join(',')}) VALUES ${tuples.join(',')}`, params);
+    const rows = contacts.map((c) => [
+      c.id,
+      workspaceId,
+      c.phone,
+      c.name,
+      JSON.stringify(c.fields),
+      JSON.stringify(c.tags),
+      c.status,
+      null,
+      null,
+      now,
+      now,
+    ]);
+    await this.#insertRows('contacts', CONTACT_COLUMNS, rows, '');
   }
 
   async #updateContact(c: Existing, now: number): Promise<void> {
-    const p = (i: number) => this.#placeholder(i);
+    const p = (i: number) => placeholder(this.#dialect, i);
     await this.#run(
       `UPDATE contacts SET name = ${p(1)}, fields = ${p(2)}, tags = ${p(3)}, status = ${p(4)}, updated_at = ${p(5)} WHERE id = ${p(6)}`,
       [c.name, JSON.stringify(c.fields), JSON.stringify(c.tags), c.status, now, c.id],
@@ -194,34 +192,71 @@ export class ContactImportWriter {
   }
 
   async #insertTags(workspaceId: string, pairs: [string, string][]): Promise<void> {
-    // Chunked so no statement passes SQLite's or PostgreSQL's bound-parameter limit.
-    for (let start = 0; start < pairs.length; start += 5000) {
-      const chunk = pairs.slice(start, start + 5000);
-      const params: unknown[] = [];
-      const tuples = chunk.map(([contactId, tag]) => {
-        params.push(workspaceId, contactId, tag);
-        const n = params.length;
-        return `(${this.#placeholder(n - 2)},${this.#placeholder(n - 1)},${this.#placeholder(n)})`;
-      });
-      await this.#run(
-        `INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`,
-        params,
-      );
-    }
+    const rows = pairs.map(([contactId, tag]) => [workspaceId, contactId, tag]);
+    await this.#insertRows('contact_tags', TAG_COLUMNS, rows, ' ON CONFLICT DO NOTHING');
   }
 
   async #insertFieldKeys(workspaceId: string, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const params: unknown[] = [];
-    const tuples = keys.map((key) => {
-      params.push(workspaceId, key);
-      return `(${this.#placeholder(params.length - 1)},${this.#placeholder(params.length)})`;
-    });
-    await this.#run(
-      `INSERT INTO field_keys (workspace_id, key) VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`,
-      params,
-    );
+    const rows = keys.map((key) => [workspaceId, key]);
+    await this.#insertRows('field_keys', FIELD_KEY_COLUMNS, rows, ' ON CONFLICT DO NOTHING');
   }
+
+  /**
+   * Multi-row INSERTs in statements of fixed sizes: as many of {@link MAX_INSERT_ROWS} as
+   * fit, then the powers of two that make up the rest. A batch thus runs a few statements
+   * whose texts repeat from batch to batch, so SQLite reuses their prepared forms (cached by
+   * text) instead of compiling and caching a new 10,000-parameter statement per batch, which
+   * cost a millisecond each and hundreds of MB of statement cache over a large import.
+   * No statement passes SQLite's (32,766) or PostgreSQL's (65,535) parameter limit.
+   */
+  async #insertRows(
+    table: string,
+    columns: readonly string[],
+    rows: unknown[][],
+    suffix: string,
+  ): Promise<void> {
+    let start = 0;
+    while (start < rows.length) {
+      const left = rows.length - start;
+      const size = left >= MAX_INSERT_ROWS ? MAX_INSERT_ROWS : 2 ** Math.floor(Math.log2(left));
+      const params: unknown[] = [];
+      for (let i = start; i < start + size; i++) for (const v of rows[i] as unknown[]) params.push(v);
+      const text = sqlText(`${table}:${this.#dialect}:${size}`, () => {
+        let n = 0;
+        const tuple = () => `(${columns.map(() => placeholder(this.#dialect, ++n)).join(',')})`;
+        return `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: size }, tuple).join(',')}${suffix}`;
+      });
+      await this.#run(text, params);
+      start += size;
+    }
+  }
+}
+
+const TAG_COLUMNS = ['workspace_id', 'contact_id', 'tag'] as const;
+const FIELD_KEY_COLUMNS = ['workspace_id', 'key'] as const;
+/** Rows per INSERT statement at most: 11 columns × 512 = 5,632 parameters. */
+const MAX_INSERT_ROWS = 512;
+/** Phones per existence lookup at most. */
+const MAX_LOOKUP = 1024;
+
+function placeholder(dialect: Dialect, index: number): string {
+  return dialect === 'postgres' ? `$${index}` : '?';
+}
+
+/**
+ * SQL texts by shape, built once per process. A memo of pure strings, not state: the same
+ * string object also lets the SQLite adapter's statement cache find it without rehashing
+ * 60 KB of text per batch.
+ */
+const sqlTexts = new Map<string, string>();
+
+function sqlText(key: string, build: () => string): string {
+  let text = sqlTexts.get(key);
+  if (text === undefined) {
+    text = build();
+    sqlTexts.set(key, text);
+  }
+  return text;
 }
 
 /** An imported row over a stored contact: mapped columns win, tags and fields accumulate. */

@@ -92,10 +92,13 @@ export class JobRepository {
 
   /**
    * Adds one batch's counts and moves the resume point. Called in the batch's own
-   * transaction: progress and the contacts it describes commit together.
+   * transaction: progress and the contacts it describes commit together. With `from`, it
+   * only applies while the job's `processedRows` is still `from` and says whether it did:
+   * if two runs ever worked on one job, the second to commit a batch finds the resume point
+   * moved, rolls back, and no row is counted twice.
    */
-  async recordBatch(id: string, doneBytes: number, delta: ImportCounts): Promise<void> {
-    await this.#db
+  async recordBatch(id: string, doneBytes: number, delta: ImportCounts, from?: number): Promise<boolean> {
+    let query = this.#db
       .updateTable('jobs')
       .set((eb) => ({
         done_bytes: doneBytes,
@@ -105,8 +108,10 @@ export class JobRepository {
         skipped: eb('skipped', '+', delta.skipped),
         rejected: eb('rejected', '+', delta.rejected),
       }))
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', id);
+    if (from !== undefined) query = query.where('processed_rows', '=', from);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async addRejections(jobId: string, rejections: readonly ImportRejection[]): Promise<void> {

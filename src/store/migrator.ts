@@ -31,8 +31,18 @@ class StaticMigrationProvider implements MigrationProvider {
  * Applies pending migrations. Safe to run from every process at start-up: Kysely's
  * migrator takes a lock (a table lock on PostgreSQL) and skips what is already applied.
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  schema?: string,
+): Promise<string[]> {
+  // Kysely looks for its own tables in any schema unless told which; with several schemas
+  // in one database (one per test, or per tenant) that finds another schema's tables.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,0 +1,285 @@
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import { type Static, Type } from 'typebox';
+import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
+import { KurirError } from '../../domain/errors.ts';
+import type { Job } from '../../domain/job.ts';
+import type { ContactImporter, ImportRequest } from '../../engine/contact-import/contact-importer.ts';
+import type { Store } from '../../store/store.ts';
+import { IdParams, Nullable, problems, Timestamp, toIso } from '../common-schemas.ts';
+import { singleFilePart } from '../multipart.ts';
+import { validationErrors } from '../problem.ts';
+
+export interface ContactImportRoutesOptions {
+  store: Store;
+  importer: ContactImporter;
+  uploadLimitBytes: number;
+}
+
+const Column = Type.String({ minLength: 1, maxLength: 200, description: 'A header of the CSV' });
+
+const Mapping = Type.Object(
+  {
+    phone: Type.Optional(Column),
+    name: Type.Optional(Column),
+    tags: Type.Optional(Column),
+    status: Type.Optional(Column),
+    fields: Type.Optional(
+      Type.Record(Type.String({ pattern: FIELD_KEY_PATTERN.source }), Column, {
+        additionalProperties: false,
+        maxProperties: 100,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Options travel as multipart fields (before the file) or, for a raw CSV body, in the query. */
+const ImportOptionsQuery = Type.Object(
+  {
+    mapping: Type.Optional(
+      Type.String({
+        maxLength: 20_000,
+        description: 'JSON: {"phone":"Mobile","name":"Name","fields":{"city":"City"}}',
+      }),
+    ),
+    onDuplicate: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('skip')])),
+    tags: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'Comma-separated tags added to every row' }),
+    ),
+    tagSeparator: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
+    delimiter: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('\t')])),
+  },
+  { additionalProperties: false },
+);
+
+const mappingCheck = new Ajv({ allErrors: true, strict: false }).compile(Mapping);
+const optionsCheck = new Ajv({ allErrors: true, strict: false }).compile(ImportOptionsQuery);
+
+const JobSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Union([
+      Type.Literal('queued'),
+      Type.Literal('running'),
+      Type.Literal('completed'),
+      Type.Literal('failed'),
+    ]),
+    progress: Type.Object({
+      totalRows: Type.Integer(),
+      processedRows: Type.Integer(),
+      percent: Type.Number(),
+    }),
+    counts: Type.Object({
+      imported: Type.Integer(),
+      updated: Type.Integer(),
+      skipped: Type.Integer(),
+      rejected: Type.Integer(),
+    }),
+    rejections: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
+      description: 'The first rejected rows; page through all at /rejections',
+    }),
+    options: Type.Object({
+      mapping: Type.Object({
+        phone: Type.String(),
+        name: Type.Optional(Type.String()),
+        tags: Type.Optional(Type.String()),
+        status: Type.Optional(Type.String()),
+        fields: Type.Record(Type.String(), Type.String()),
+      }),
+      onDuplicate: Type.String(),
+      tags: Type.Array(Type.String()),
+      delimiter: Type.String(),
+    }),
+    error: Nullable(Type.String()),
+    createdAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+  },
+  { title: 'ContactImport' },
+);
+
+const SHOWN_REJECTIONS = 100;
+
+async function jobJson(store: Store, job: Job) {
+  const total = job.totalRows;
+  return {
+    id: job.id,
+    status: job.status,
+    progress: {
+      totalRows: total,
+      processedRows: job.counts.processedRows,
+      percent:
+        total === 0
+          ? job.status === 'completed'
+            ? 100
+            : 0
+          : Math.round((job.counts.processedRows / total) * 1000) / 10,
+    },
+    counts: {
+      imported: job.counts.imported,
+      updated: job.counts.updated,
+      skipped: job.counts.skipped,
+      rejected: job.counts.rejected,
+    },
+    rejections:
+      job.counts.rejected > 0 ? await store.jobs.rejections(job.id, { limit: SHOWN_REJECTIONS }) : [],
+    options: {
+      mapping: { ...job.options.mapping },
+      onDuplicate: job.options.onDuplicate,
+      tags: job.options.tags,
+      delimiter: job.options.delimiter,
+    },
+    error: job.error,
+    createdAt: toIso(job.createdAt),
+    startedAt: toIso(job.startedAt),
+    finishedAt: toIso(job.finishedAt),
+  };
+}
+
+/** Reads and checks the import options, naming each bad one. */
+function readOptions(raw: Record<string, unknown>, pointerBase: string): ImportRequest {
+  if (!optionsCheck(raw)) {
+    throw new KurirError('request.invalid', 'The import options are not valid', {
+      errors: validationErrors(optionsCheck.errors ?? [], 'body').map((e) => ({
+        ...e,
+        pointer: `${pointerBase}${e.pointer === '/' ? '' : e.pointer}`,
+      })),
+    });
+  }
+  const options = raw as Static<typeof ImportOptionsQuery>;
+  const request: ImportRequest = {};
+  if (options.mapping !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(options.mapping);
+    } catch {
+      throw new KurirError('request.invalid', 'mapping is not valid JSON', {
+        errors: [{ pointer: `${pointerBase}/mapping`, detail: 'must be a JSON object' }],
+      });
+    }
+    if (!mappingCheck(parsed)) {
+      throw new KurirError('import.invalid_mapping', 'The column mapping is not valid', {
+        errors: validationErrors(mappingCheck.errors ?? [], 'body').map((e) => ({
+          ...e,
+          pointer: `${pointerBase}/mapping${e.pointer === '/' ? '' : e.pointer}`,
+        })),
+      });
+    }
+    request.mapping = parsed as Static<typeof Mapping>;
+  }
+  if (options.onDuplicate !== undefined) request.onDuplicate = options.onDuplicate;
+  if (options.tags !== undefined)
+    request.tags = options.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
+  if (options.tagSeparator !== undefined) request.tagSeparator = options.tagSeparator;
+  if (options.delimiter !== undefined) request.delimiter = options.delimiter;
+  return request;
+}
+
+const notFound = (id: string) => new KurirError('import.not_found', `No import ${id} in this workspace`);
+
+export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesOptions> = async (
+  app,
+  { store, importer, uploadLimitBytes },
+) => {
+  app.post(
+    '/contacts/import',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Import contacts from a CSV',
+        description:
+          'Send `multipart/form-data` with the options as fields **before** the `file` field, or post the CSV ' +
+          'raw as `text/csv` with the options in the query string. UTF-8 (with or without BOM), `,` `;` or tab ' +
+          'delimited. Columns are mapped by header name unless `mapping` says otherwise. The import runs as a ' +
+          'job: poll `GET /v1/contacts/import/{id}` for progress and the rejected rows with their line numbers.',
+        consumes: ['multipart/form-data', 'text/csv'],
+        querystring: ImportOptionsQuery,
+        response: { 202: JobSchema, ...problems(400, 401, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const ws = request.workspace;
+      let job: Job;
+      if (request.isMultipart()) {
+        const { fields, file } = await singleFilePart(request, uploadLimitBytes);
+        const options = readOptions({ ...request.query, ...fields }, '');
+        job = await importer.submit(ws, file, options);
+      } else {
+        const body = request.body as Readable | undefined;
+        if (body === undefined || typeof (body as Readable).pipe !== 'function') {
+          throw new KurirError(
+            'request.unsupported_media_type',
+            'Send the CSV as multipart/form-data (field `file`) or as a text/csv body',
+          );
+        }
+        const options = readOptions(request.query, '');
+        job = await importer.submit(
+          ws,
+          { stream: body, fileName: 'upload.csv', contentType: 'text/csv' },
+          options,
+        );
+      }
+      return reply
+        .code(202)
+        .header('location', `/v1/contacts/import/${job.id}`)
+        .send(await jobJson(store, job));
+    },
+  );
+
+  app.get(
+    '/contacts/import/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: "An import's progress and report",
+        params: IdParams,
+        response: { 200: JobSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const job = await store.jobs.get(request.workspace.id, request.params.id);
+      if (job === null) throw notFound(request.params.id);
+      return jobJson(store, job);
+    },
+  );
+
+  app.get(
+    '/contacts/import/:id/rejections',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Every rejected row of an import, by line',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            afterLine: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+            nextAfterLine: Nullable(Type.Integer()),
+          }),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const job = await store.jobs.get(request.workspace.id, request.params.id);
+      if (job === null) throw notFound(request.params.id);
+      const limit = request.query.limit ?? 200;
+      const data = await store.jobs.rejections(job.id, {
+        limit,
+        ...(request.query.afterLine === undefined ? {} : { afterLine: request.query.afterLine }),
+      });
+      return { data, nextAfterLine: data.length === limit ? (data.at(-1)?.line ?? null) : null };
+    },
+  );
+};

@@ -1,0 +1,323 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
+import type { Clock } from '../../domain/clock.ts';
+import { type FieldError, KurirError } from '../../domain/errors.ts';
+import type { IdFactory } from '../../domain/id.ts';
+import { parseTemplate } from '../../domain/template/parse-template.ts';
+import { renderMessage } from '../../domain/template/render-message.ts';
+import { isBuiltinVariable } from '../../domain/template/template-node.ts';
+import { templateVariables } from '../../domain/template/template-variables.ts';
+import { validateTemplate } from '../../domain/template/validate-template.ts';
+import {
+  type Attachment,
+  attachmentTypes,
+  MAX_ATTACHMENTS,
+  MAX_VARIANTS,
+  type Template,
+} from '../../domain/template.ts';
+import type { Store } from '../../store/store.ts';
+import {
+  IdParams,
+  Nullable,
+  oneOf,
+  PageQuery,
+  pageOf,
+  problems,
+  Timestamp,
+  toIso,
+} from '../common-schemas.ts';
+import { Fields } from './contact-schemas.ts';
+
+export interface TemplateRoutesOptions {
+  store: Store;
+  clock: Clock;
+  newId: IdFactory;
+}
+
+const AttachmentSchema = Type.Object(
+  {
+    type: oneOf(attachmentTypes),
+    url: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', description: 'http(s) URL' })),
+    fileId: Type.Optional(Type.String({ maxLength: 48, description: 'Id of a file uploaded to /v1/files' })),
+    caption: Type.Optional(Type.String({ maxLength: 1024, description: 'May use template variables' })),
+    fileName: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false, title: 'Attachment' },
+);
+
+const Variant = Type.String({ minLength: 1, maxLength: 4096 });
+
+const TemplateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    variants: Type.Array(Variant, {
+      minItems: 1,
+      maxItems: MAX_VARIANTS,
+      description: 'Alternative texts; each recipient gets one. `{{var|default}}`, spintax `{a|b}`',
+    }),
+    attachments: Type.Optional(Type.Array(AttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
+  },
+  { additionalProperties: false },
+);
+
+const TemplatePatch = Type.Object(
+  {
+    name: Type.Optional(TemplateBody.properties.name),
+    variants: Type.Optional(TemplateBody.properties.variants),
+    attachments: Type.Optional(Type.Array(AttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TemplateSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    variants: Type.Array(Type.String()),
+    attachments: Type.Array(AttachmentSchema),
+    variables: Type.Array(Type.String(), { description: 'Variables the texts and captions use' }),
+    warnings: Type.Array(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Template', title: 'Template' },
+);
+
+const PreviewBody = Type.Object(
+  {
+    contactId: Type.Optional(Type.String({ maxLength: 48 })),
+    contact: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+          phone: Type.Optional(Type.String({ maxLength: 32 })),
+          status: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+          fields: Type.Optional(Fields),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    seed: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Same seed, same text; defaults per contact' }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const PreviewSchema = Type.Object({
+  seed: Type.String(),
+  variantIndex: Type.Integer(),
+  text: Type.String(),
+  attachments: Type.Array(AttachmentSchema),
+});
+
+function captionsOf(attachments: readonly Attachment[]): (string | undefined)[] {
+  return attachments.map((a) => a.caption);
+}
+
+function cleanAttachments(input: Static<typeof AttachmentSchema>[] | undefined): Attachment[] {
+  return (input ?? []).map((a) => {
+    const out: Attachment = { type: a.type };
+    if (a.url !== undefined) out.url = a.url;
+    if (a.fileId !== undefined) out.fileId = a.fileId;
+    if (a.caption !== undefined) out.caption = a.caption;
+    if (a.fileName !== undefined) out.fileName = a.fileName;
+    return out;
+  });
+}
+
+const notFound = (id: string) => new KurirError('template.not_found', `No template ${id} in this workspace`);
+
+export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = async (
+  app,
+  { store, clock, newId },
+) => {
+  /** Parses every text and checks each attachment's source; returns variables and warnings. */
+  async function check(workspaceId: string, variants: string[], attachments: Attachment[]) {
+    const problems: FieldError[] = [];
+    for (const [i, a] of attachments.entries()) {
+      if ((a.url === undefined) === (a.fileId === undefined)) {
+        problems.push({ pointer: `/attachments/${i}`, detail: 'needs exactly one of url or fileId' });
+      } else if (a.fileId !== undefined && (await store.files.get(workspaceId, a.fileId)) === null) {
+        problems.push({ pointer: `/attachments/${i}/fileId`, detail: 'is not a file of this workspace' });
+      }
+    }
+    if (problems.length > 0) {
+      throw new KurirError('template.invalid', 'Some attachments are not usable', { errors: problems });
+    }
+    const known = new Set(await store.contacts.fieldKeys(workspaceId));
+    return validateTemplate({ variants, captions: captionsOf(attachments) }, known);
+  }
+
+  function templateJson(t: Template, warnings: string[] = []) {
+    const variables = new Set<string>();
+    for (const text of [...t.variants, ...t.attachments.flatMap((a) => (a.caption ? [a.caption] : []))]) {
+      const parsed = parseTemplate(text);
+      if (!parsed.ok) continue;
+      for (const v of templateVariables(parsed.nodes)) {
+        // A custom field named like a built-in keeps its prefix so the two stay apart.
+        variables.add(v.field && isBuiltinVariable(v.name) ? `fields.${v.name}` : v.name);
+      }
+    }
+    return {
+      id: t.id,
+      name: t.name,
+      variants: t.variants,
+      attachments: t.attachments,
+      variables: [...variables],
+      warnings,
+      createdAt: toIso(t.createdAt),
+      updatedAt: toIso(t.updatedAt),
+    };
+  }
+
+  const ref = Type.Unsafe({ $ref: 'Template#' });
+
+  app.post(
+    '/templates',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Create a template',
+        body: TemplateBody,
+        response: { 201: ref, ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const ws = request.workspace;
+      const attachments = cleanAttachments(request.body.attachments);
+      const { warnings } = await check(ws.id, request.body.variants, attachments);
+      const now = clock.now();
+      const created = await store.templates.create({
+        id: newId('tpl'),
+        workspaceId: ws.id,
+        name: request.body.name.trim(),
+        variants: request.body.variants,
+        attachments,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return reply.code(201).send(templateJson(created, warnings));
+    },
+  );
+
+  app.get(
+    '/templates',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'List templates, newest first',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: pageOf(ref, 'Template'), ...problems(400, 401) },
+      },
+    },
+    async (request) => {
+      const { limit = 50, cursor } = request.query;
+      const page = await store.templates.list(request.workspace.id, {
+        limit,
+        ...(cursor === undefined ? {} : { before: cursor }),
+      });
+      return { data: page.items.map((t) => templateJson(t)), nextCursor: page.next };
+    },
+  );
+
+  app.get(
+    '/templates/:id',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Get a template',
+        params: IdParams,
+        response: { 200: ref, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const t = await store.templates.get(request.workspace.id, request.params.id);
+      if (t === null) throw notFound(request.params.id);
+      return templateJson(t);
+    },
+  );
+
+  app.patch(
+    '/templates/:id',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Change a template',
+        params: IdParams,
+        body: TemplatePatch,
+        response: { 200: ref, ...problems(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const ws = request.workspace;
+      const stored = await store.templates.get(ws.id, request.params.id);
+      if (stored === null) throw notFound(request.params.id);
+      const next: Template = {
+        ...stored,
+        name: request.body.name?.trim() ?? stored.name,
+        variants: request.body.variants ?? stored.variants,
+        attachments: request.body.attachments
+          ? cleanAttachments(request.body.attachments)
+          : stored.attachments,
+        updatedAt: clock.now(),
+      };
+      const { warnings } = await check(ws.id, next.variants, next.attachments);
+      const saved = await store.templates.replace(next);
+      if (saved === null) throw notFound(request.params.id);
+      return templateJson(saved, warnings);
+    },
+  );
+
+  app.delete(
+    '/templates/:id',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Delete a template',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store.templates.delete(request.workspace.id, request.params.id)))
+        throw notFound(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/templates/:id/preview',
+    {
+      schema: {
+        tags: ['templates'],
+        summary: 'Render a template for a contact',
+        description:
+          'Give a stored `contactId` or an inline `contact`. The same seed always renders the same text.',
+        params: IdParams,
+        body: PreviewBody,
+        response: { 200: PreviewSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const ws = request.workspace;
+      const template = await store.templates.get(ws.id, request.params.id);
+      if (template === null) throw notFound(request.params.id);
+      const { contactId, contact: inline, seed } = request.body;
+      let contact = {
+        name: inline?.name ?? null,
+        phone: inline?.phone ?? '',
+        status: inline?.status ?? null,
+        fields: (inline?.fields ?? {}) as Record<string, unknown>,
+      };
+      if (contactId !== undefined) {
+        const stored = await store.contacts.get(ws.id, contactId);
+        if (stored === null)
+          throw new KurirError('contact.not_found', `No contact ${contactId} in this workspace`);
+        contact = { name: stored.name, phone: stored.phone, status: stored.status, fields: stored.fields };
+      }
+      const usedSeed = seed ?? `preview:${contactId ?? contact.phone}`;
+      return { seed: usedSeed, ...renderMessage(template, contact, usedSeed) };
+    },
+  );
+};

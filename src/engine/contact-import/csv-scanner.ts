@@ -1,0 +1,184 @@
+import { type Delimiter, MAX_RECORD_BYTES } from './csv-dialect.ts';
+
+/** Where and why a CSV cannot be read. */
+export interface CsvFault {
+  line: number;
+  detail: string;
+}
+
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+// Scanner states. Numbers, not strings: the loop below runs once per uploaded byte.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** A quote inside a quoted value: it closes the value, or escapes a second quote. */
+const QUOTE_IN_QUOTED = 3;
+
+/**
+ * Follows a CSV's structure byte by byte, the way csv-parse reads it with
+ * `csvParseOptions`, without building any value: lines, where records end, whether
+ * quotes balance, how many records hold data. It runs on the main thread while an upload
+ * streams to disk, so it is one flat loop over numbers (several hundred MB/s) rather than a
+ * parse.
+ *
+ * It is stricter than csv-parse in one place: text after a closing quote (`"a"b`), which
+ * csv-parse in relaxed mode would glue into a value nobody meant, is a fault here. Every file
+ * the scanner accepts, csv-parse reads into the same records.
+ *
+ * Lines count CRLF, LF and lone CR once each, inside quoted values too, so a line number
+ * is what an editor shows.
+ */
+export class CsvScanner {
+  readonly #delimiter: number;
+  #state = FIELD_START;
+  #line = 1;
+  #recordLine = 1;
+  #quoteLine = 0;
+  #content = false;
+  #afterCr = false;
+  #offset = 0;
+  #recordStart = 0;
+  #headerEnd = -1;
+  #headerLine = 0;
+  #dataRecords = 0;
+
+  constructor(delimiter: Delimiter) {
+    this.#delimiter = delimiter.charCodeAt(0);
+  }
+
+  /** The line the next byte is on. */
+  get line(): number {
+    return this.#line;
+  }
+
+  /** Byte offset where the header record ends (its line break, or the end); -1 until seen. */
+  get headerEnd(): number {
+    return this.#headerEnd;
+  }
+
+  get headerLine(): number {
+    return this.#headerLine;
+  }
+
+  /** Records after the header that hold at least one value. */
+  get dataRecords(): number {
+    return this.#dataRecords;
+  }
+
+  /** Reads the next bytes; the first call must start at the file's first byte. */
+  scan(bytes: Uint8Array): CsvFault | null {
+    const d = this.#delimiter;
+    const n = bytes.length;
+    let state = this.#state;
+    let line = this.#line;
+    let content = this.#content;
+    let afterCr = this.#afterCr;
+    let i = 0;
+    if (this.#offset === 0 && n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      i = 3;
+      this.#recordStart = 3;
+    }
+    for (; i < n; i++) {
+      const b = bytes[i];
+      if (afterCr) {
+        afterCr = false;
+        if (b === LF) continue;
+      }
+      if (state === QUOTED) {
+        if (b === QUOTE) {
+          state = QUOTE_IN_QUOTED;
+          continue;
+        }
+        if (b === LF) line++;
+        else if (b === CR) {
+          line++;
+          afterCr = true;
+        }
+        // A line break inside quotes is part of the value (csv-parse keeps it): content too.
+        if (b !== SPACE && b !== TAB) content = true;
+        continue;
+      }
+      if (state === QUOTE_IN_QUOTED) {
+        if (b === QUOTE) {
+          state = QUOTED;
+          content = true;
+          continue;
+        }
+        if (b === d) {
+          state = FIELD_START;
+          continue;
+        }
+        if (b !== LF && b !== CR) {
+          this.#save(state, line, content, afterCr, i);
+          return {
+            line,
+            detail: 'text follows a closing quote; quote the whole value and write each " inside it as ""',
+          };
+        }
+      } else if (b === d) {
+        state = FIELD_START;
+        continue;
+      } else if (b !== LF && b !== CR) {
+        if (b === QUOTE && state === FIELD_START) {
+          state = QUOTED;
+          this.#quoteLine = line;
+        } else {
+          state = UNQUOTED;
+          if (b !== SPACE && b !== TAB) content = true;
+        }
+        continue;
+      }
+      // A line break outside quotes: the record ends.
+      line++;
+      if (b === CR) afterCr = true;
+      if (content) this.#countRecord(this.#offset + i);
+      content = false;
+      state = FIELD_START;
+      this.#recordLine = line;
+      this.#recordStart = this.#offset + i + 1;
+    }
+    this.#save(state, line, content, afterCr, n);
+    if (this.#offset - this.#recordStart > MAX_RECORD_BYTES) {
+      return {
+        line: this.#recordLine,
+        detail: `the record starting here is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB; is a quote left open?`,
+      };
+    }
+    return null;
+  }
+
+  /** Call at the end of the file. */
+  end(): CsvFault | null {
+    if (this.#state === QUOTED) {
+      return {
+        line: this.#quoteLine,
+        detail: 'a quoted value starting on this line is never closed; a " is missing',
+      };
+    }
+    if (this.#content) this.#countRecord(this.#offset);
+    this.#content = false;
+    return null;
+  }
+
+  #countRecord(end: number): void {
+    if (this.#headerEnd < 0) {
+      this.#headerEnd = end;
+      this.#headerLine = this.#recordLine;
+    } else {
+      this.#dataRecords++;
+    }
+  }
+
+  #save(state: number, line: number, content: boolean, afterCr: boolean, consumed: number): void {
+    this.#state = state;
+    this.#line = line;
+    this.#content = content;
+    this.#afterCr = afterCr;
+    this.#offset += consumed;
+  }
+}

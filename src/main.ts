@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp } from './api/create-app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { newId } from './domain/id.ts';
+import { ensureDefaultWorkspace } from './engine/api-keys.ts';
+import { ContactImporter } from './engine/contact-import/contact-importer.ts';
+import { FileStorage } from './store/file-storage.ts';
+import { openStore, storeLocation } from './store/open-store.ts';
+import { createLogger } from './system/logger.ts';
+import { SystemClock } from './system/system-clock.ts';
+import { SystemRandom } from './system/system-random.ts';
+
+const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** Wires the real clock, randomness, store and logger, then serves until a signal. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const clock = new SystemClock();
+  const random = new SystemRandom();
+  const ids = (prefix: string) => newId(prefix, clock.now(), random);
+
+  const location = storeLocation(config.DATABASE_URL, config.DATA_DIR, config.DATABASE_POOL_SIZE);
+  const store = await openStore(location);
+  const files = new FileStorage(path.join(config.DATA_DIR, 'files'));
+  const importer = new ContactImporter({
+    store,
+    files,
+    clock,
+    newId: ids,
+    log: log.child({ component: 'contact-import' }),
+    uploadLimitBytes: config.KURIR_UPLOAD_LIMIT_BYTES,
+  });
+  const { secret } = await ensureDefaultWorkspace(
+    { store, clock, random, newId: ids },
+    config.KURIR_DEFAULT_COUNTRY ?? null,
+  );
+
+  const app = await createApp({ config, store, files, importer, clock, random, newId: ids, log, version });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const url = `http://${shownHost}:${port}`;
+  const database = location.kind === 'sqlite' ? `SQLite ${location.file}` : 'PostgreSQL';
+
+  // The banner goes to stdout directly, not through the logger: it is for the person who
+  // just typed `npm start`, and the new key must never enter a log pipeline.
+  const lines = [
+    '',
+    `Kurir ${version} listening on ${url}`,
+    `  API docs:  ${url}/docs`,
+    `  Database:  ${database}`,
+    secret
+      ? `  API key: ${secret}   (default workspace; shown once, keep it safe)`
+      : '  API key: already created (make another with `npx kurir keys create`)',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await importer.resumeUnfinished();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await importer[Symbol.asyncDispose]();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Kurir could not start:', error instanceof Error ? error.message : error);
+  if (error instanceof Error && error.cause) console.error('  cause:', error.cause);
+  process.exit(1);
+});

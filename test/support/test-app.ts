@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { createApp } from '../../src/api/create-app.ts';
+import { newId } from '../../src/domain/id.ts';
+import type { Workspace } from '../../src/domain/workspace.ts';
+import { createApiKey, ensureDefaultWorkspace } from '../../src/engine/api-keys.ts';
+import { ContactImporter } from '../../src/engine/contact-import/contact-importer.ts';
+import { FileStorage } from '../../src/store/file-storage.ts';
+import type { Store } from '../../src/store/store.ts';
+import { redactPaths } from '../../src/system/logger.ts';
+import { ManualClock } from './manual-clock.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { type Backend, openTestStore, tempDir } from './stores.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  clock: ManualClock;
+  importer: ContactImporter;
+  workspace: Workspace;
+  /** Authorization header for the default workspace. */
+  auth: { authorization: string };
+  /** Everything the app logged, as text, to check what reached the logs. */
+  logs: () => string;
+  /** Makes a second workspace with its own key. */
+  otherWorkspace: () => Promise<{ workspace: Workspace; auth: { authorization: string } }>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The real app on a fresh store, with a manual clock, seeded randomness and captured logs. */
+export async function createTestApp(
+  options: { backend?: Backend; defaultCountry?: string | null; uploadLimitBytes?: number } = {},
+): Promise<TestApp> {
+  const store = await openTestStore(options.backend ?? 'sqlite');
+  const dir = tempDir('kurir-app');
+  const clock = new ManualClock();
+  const random = new SeededRandom(11);
+  const ids = (prefix: string) => newId(prefix, clock.now(), random);
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += chunk.toString();
+      done();
+    },
+  });
+  const log = pino({ level: 'debug', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+  const files = new FileStorage(path.join(dir, 'files'));
+  const uploadLimitBytes = options.uploadLimitBytes ?? 50 * 1024 * 1024;
+  const importer = new ContactImporter({ store, files, clock, newId: ids, log, uploadLimitBytes });
+  const keyDeps = { store, clock, random, newId: ids };
+  const { workspace, secret } = await ensureDefaultWorkspace(
+    keyDeps,
+    options.defaultCountry === undefined ? 'DE' : options.defaultCountry,
+  );
+  const app = await createApp({
+    config: { KURIR_BODY_LIMIT_BYTES: 1024 * 1024, KURIR_UPLOAD_LIMIT_BYTES: uploadLimitBytes },
+    store,
+    files,
+    importer,
+    clock,
+    random,
+    newId: ids,
+    log,
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    clock,
+    importer,
+    workspace,
+    auth: { authorization: `Bearer ${secret}` },
+    logs: () => output,
+    otherWorkspace: async () => {
+      const other = await store.workspaces.create({
+        id: ids('ws'),
+        name: 'Other',
+        defaultCountry: 'DE',
+        createdAt: clock.now(),
+      });
+      const created = await createApiKey(keyDeps, other.id, 'other');
+      return { workspace: other, auth: { authorization: `Bearer ${created.secret}` } };
+    },
+    async [Symbol.asyncDispose]() {
+      await app.close();
+      await importer[Symbol.asyncDispose]();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A multipart/form-data body: text fields in order, then the file. */
+export function multipart(
+  fields: Record<string, string>,
+  file?: { name?: string; field?: string; content: string | Buffer; type?: string },
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----kurirtest7MA4YWxkTrZu0gW';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name ?? 'contacts.csv'}"\r\n` +
+          `Content-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}

@@ -105,6 +105,93 @@ export interface ImportRejectionTable {
   reason: string;
 }
 
+export interface SenderTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  driver: string;
+  config: unknown;
+  secret: string | null;
+  phone: string | null;
+  connection: string;
+  connection_reason: string | null;
+  quota_per_minute: number | null;
+  quota_per_hour: number | null;
+  quota_per_day: number | null;
+  paused_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CampaignTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  template_id: string | null;
+  template: unknown;
+  audience: unknown;
+  pacing: unknown;
+  send_window: unknown;
+  start_at: number | null;
+  status: string;
+  pause_reason: string | null;
+  error: string | null;
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  skipped: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  expand_cursor: string | null;
+  expanded_at: number | null;
+}
+
+export interface CampaignSenderTable {
+  campaign_id: string;
+  sender_id: string;
+  position: number;
+}
+
+export interface MessageTable {
+  id: string;
+  workspace_id: string;
+  campaign_id: string | null;
+  contact_id: string | null;
+  phone: string;
+  seq: number;
+  state: string;
+  reason: string | null;
+  detail: string | null;
+  sender_id: string | null;
+  wa_id: string | null;
+  provider_id: string | null;
+  attempt: number;
+  parts_sent: number;
+  next_at: number;
+  text: string | null;
+  variant: number | null;
+  claimed_at: number | null;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  reconcile_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NumberCheckTable {
+  workspace_id: string;
+  phone: string;
+  on_whatsapp: number;
+  checked_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -116,6 +203,11 @@ export interface Database {
   files: FileTable;
   jobs: JobTable;
   import_rejections: ImportRejectionTable;
+  senders: SenderTable;
+  campaigns: CampaignTable;
+  campaign_senders: CampaignSenderTable;
+  messages: MessageTable;
+  number_checks: NumberCheckTable;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;

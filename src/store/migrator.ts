@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Dialect } from './database.ts';
 import * as foundation from './migrations/0001-foundation.ts';
+import * as campaigns from './migrations/0002-campaigns.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -10,6 +11,7 @@ interface MigrationModule {
 /** Listed, not globbed: the set of migrations is part of the program, not of the disk. */
 const migrations: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
+  '0002-campaigns': campaigns,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

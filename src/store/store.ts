@@ -1,10 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import { ApiKeyRepository } from './api-keys.ts';
+import { AudienceExpansion } from './audience-expansion.ts';
+import { CampaignRepository } from './campaigns.ts';
 import { ContactImportWriter } from './contact-import-writer.ts';
 import { ContactRepository } from './contacts.ts';
 import type { Database, Db, Dialect } from './database.ts';
 import { FileRepository } from './files.ts';
 import { JobRepository } from './jobs.ts';
+import { MessageQueue } from './message-queue.ts';
+import { MessageRepository } from './messages.ts';
+import { NumberCheckRepository } from './number-checks.ts';
+import { SenderRepository } from './senders.ts';
 import { SuppressionRepository } from './suppressions.ts';
 import { TemplateRepository } from './templates.ts';
 import { WorkspaceRepository } from './workspaces.ts';
@@ -25,6 +31,12 @@ export class Store {
   readonly templates: TemplateRepository;
   readonly files: FileRepository;
   readonly jobs: JobRepository;
+  readonly senders: SenderRepository;
+  readonly campaigns: CampaignRepository;
+  readonly messages: MessageRepository;
+  readonly queue: MessageQueue;
+  readonly audience: AudienceExpansion;
+  readonly numberChecks: NumberCheckRepository;
   readonly #db: Db;
   readonly #close: () => Promise<void>;
 
@@ -40,6 +52,12 @@ export class Store {
     this.templates = new TemplateRepository(db);
     this.files = new FileRepository(db);
     this.jobs = new JobRepository(db);
+    this.senders = new SenderRepository(db);
+    this.campaigns = new CampaignRepository(db, dialect);
+    this.messages = new MessageRepository(db, dialect);
+    this.queue = new MessageQueue(db, dialect);
+    this.audience = new AudienceExpansion(db, dialect);
+    this.numberChecks = new NumberCheckRepository(db);
   }
 
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */

@@ -1,0 +1,105 @@
+import { KurirError } from './errors.ts';
+import type { PacingInput } from './pacing/pacing-policy.ts';
+import type { SendWindow } from './pacing/send-window.ts';
+import type { Attachment } from './template.ts';
+
+export const campaignStatuses = [
+  'draft',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'stopped',
+  'failed',
+] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+/** Who a campaign goes to: filters over contacts, explicit ids, or contacts from a CSV. */
+export interface Audience {
+  tags?: string[];
+  status?: string[];
+  fields?: Record<string, string>;
+  contactIds?: string[];
+}
+
+/** Row counts by state; kept in the same transaction as the rows they count. */
+export interface CampaignCounts {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+  skipped: number;
+}
+
+export const emptyCounts = (): CampaignCounts => ({
+  total: 0,
+  queued: 0,
+  sending: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  skipped: 0,
+});
+
+/** Why a campaign is paused: by a person, or by Kurir because no sender can send. */
+export type PauseReason = 'user' | 'no_sender';
+
+export interface Campaign {
+  id: string;
+  workspaceId: string;
+  name: string;
+  templateId: string | null;
+  /** The template as it was when the campaign started: later edits do not change a run. */
+  template: { variants: string[]; attachments: Attachment[] } | null;
+  audience: Audience;
+  senderIds: string[];
+  pacing: PacingInput;
+  window: SendWindow | null;
+  startAt: number | null;
+  status: CampaignStatus;
+  pauseReason: PauseReason | null;
+  error: string | null;
+  counts: CampaignCounts;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** When every recipient had a message row; until then the campaign cannot complete. */
+  expandedAt: number | null;
+}
+
+const transitions: Record<CampaignStatus, readonly CampaignStatus[]> = {
+  draft: ['scheduled', 'running', 'stopped'],
+  scheduled: ['running', 'draft', 'stopped'],
+  running: ['paused', 'completed', 'stopped', 'failed'],
+  paused: ['running', 'stopped', 'completed'],
+  completed: [],
+  stopped: [],
+  failed: [],
+};
+
+export function canMove(from: CampaignStatus, to: CampaignStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+/** Throws `campaign.invalid_state` naming what the campaign is and what was asked. */
+export function requireMove(
+  campaign: Pick<Campaign, 'id' | 'status'>,
+  to: CampaignStatus,
+  verb: string,
+): void {
+  if (!canMove(campaign.status, to)) {
+    throw new KurirError(
+      'campaign.invalid_state',
+      `Cannot ${verb} campaign ${campaign.id}: it is ${campaign.status}`,
+    );
+  }
+}
+
+export function isActive(status: CampaignStatus): boolean {
+  return status === 'running' || status === 'paused' || status === 'scheduled';
+}

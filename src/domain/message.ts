@@ -1,0 +1,57 @@
+/**
+ * One outbound message to one contact. The row is the source of truth and the queue:
+ *
+ *   queued ──► sending ──► sent ──► delivered ──► read
+ *     │  ▲         │
+ *     │  └─retry───┤ (retryable error; next_at = backoff)
+ *     │            └──► failed (permanent, attempts exhausted, or outcome unknown)
+ *     └──► skipped (suppressed, invalid, duplicate, not on WhatsApp, campaign stopped)
+ */
+export const messageStates = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
+export type MessageState = (typeof messageStates)[number];
+
+/** States a message never leaves (delivered and read only move forward along the success path). */
+export const finalStates: readonly MessageState[] = ['sent', 'delivered', 'read', 'failed', 'skipped'];
+
+export const skipReasons = [
+  'suppressed',
+  'invalid_phone',
+  'duplicate',
+  'not_on_whatsapp',
+  'campaign_stopped',
+] as const;
+export type SkipReason = (typeof skipReasons)[number];
+
+export interface Message {
+  id: string;
+  workspaceId: string;
+  campaignId: string | null;
+  contactId: string | null;
+  phone: string;
+  /** Position in its campaign, for order and progress. */
+  seq: number;
+  state: MessageState;
+  /** Skip or failure reason code (`suppressed`, `unknown_outcome`, a send error kind…). */
+  reason: string | null;
+  /** The driver's words for a failure. */
+  detail: string | null;
+  senderId: string | null;
+  /** The deterministic WhatsApp id of its first part, set when first claimed. */
+  waId: string | null;
+  /** The id the network gave it, when different (Cloud API). */
+  providerId: string | null;
+  attempt: number;
+  /** Parts already accepted (a message with attachments is several parts). */
+  partsSent: number;
+  /** Not before this instant (pacing, retry backoff). */
+  nextAt: number;
+  /** The rendered text, written before the first send. */
+  text: string | null;
+  variant: number | null;
+  claimedAt: number | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  readAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,140 @@
+/**
+ * The narrow port between Kurir and a WhatsApp network. One driver instance serves one
+ * sender (one WhatsApp number and its session). Implementations: `simulator/`, later
+ * `baileys/` and `cloud-api/`. The engine relies on exactly what is documented here; a
+ * shared contract suite (test/contract/driver.contract.ts) holds every driver to it.
+ */
+
+export const driverKinds = ['simulator', 'baileys', 'cloud-api'] as const;
+export type DriverKind = (typeof driverKinds)[number];
+
+/** What can go wrong with one send, classified so the engine knows what to do next. */
+export const sendErrorKinds = [
+  /** Transient (timeout, network, 5xx): retry later with backoff. */
+  'retryable',
+  /** The network asks us to slow down: retry after `retryAfterMs`, slow the sender. */
+  'rate_limited',
+  /** The recipient cannot get this message (bad number, blocked): do not retry. */
+  'invalid_recipient',
+  /** The number has no WhatsApp account: skip the recipient. */
+  'not_on_whatsapp',
+  /** The sender's number is banned: stop using this sender. */
+  'banned',
+  /** The sender's session is gone (unpaired): re-pair before it can send again. */
+  'logged_out',
+  /** Anything else the driver knows will fail again (bad media, bad request). */
+  'permanent',
+] as const;
+export type SendErrorKind = (typeof sendErrorKinds)[number];
+
+export interface SendError {
+  kind: SendErrorKind;
+  /** The driver's own code (`131026`, `463`, `timeout`…) for the row and the logs. */
+  code: string;
+  detail: string;
+  /** For `rate_limited` (and optionally `retryable`): wait at least this long. */
+  retryAfterMs?: number;
+}
+
+/** A send either was accepted by the network, with the id it goes by there, or failed. */
+export type SendResult = { ok: true; providerId: string } | { ok: false; error: SendError };
+
+export const partTypes = ['text', 'image', 'video', 'audio', 'document'] as const;
+export type PartType = (typeof partTypes)[number];
+
+/** One WhatsApp message. A Kurir message with attachments is sent as several parts. */
+export interface MessagePart {
+  /**
+   * Kurir's deterministic id for this part. Drivers with `idempotentIds` use it as the
+   * WhatsApp message id, so a re-send after a crash is recognised by the recipient.
+   * Drivers without it still report it back in receipts (e.g. as opaque callback data).
+   */
+  id: string;
+  /** Recipient, E.164. */
+  to: string;
+  type: PartType;
+  /** The text of a text part; the caption of a media part (absent for audio). */
+  text?: string;
+  media?: {
+    /** Where to fetch the bytes (http(s) URL or a local file path the driver may read). */
+    url: string;
+    mimeType?: string;
+    fileName?: string;
+  };
+}
+
+export type ReceiptStatus = 'delivered' | 'read' | 'failed';
+
+/** Everything a driver reports about its session and its messages, in order. */
+export type DriverEvent =
+  | { type: 'qr'; qr: string }
+  | { type: 'pairing_code'; code: string }
+  | { type: 'connected'; phone: string | null }
+  | { type: 'disconnected'; reason: string; willReconnect: boolean }
+  | { type: 'logged_out'; reason: string }
+  | { type: 'banned'; reason: string }
+  | {
+      type: 'receipt';
+      /** The part id Kurir gave the send (not the provider's id). */
+      messageId: string;
+      status: ReceiptStatus;
+      at: number;
+      error?: SendError;
+    }
+  | {
+      type: 'inbound';
+      /** The network's id of the inbound message; repeated deliveries carry the same one. */
+      id: string;
+      from: string;
+      text: string;
+      at: number;
+      /** Id of the message this one replies to, when the network says. */
+      inReplyTo?: string;
+    };
+
+export type DriverEventListener = (event: DriverEvent) => void;
+
+export interface DriverCapabilities {
+  /**
+   * Re-sending a part with the same id is safe: the network delivers it at most once. Only
+   * then may the engine re-send a message whose outcome a crash made unknown.
+   */
+  idempotentIds: boolean;
+  /** Highest send rate the driver itself allows, per second; null when unbounded. */
+  maxPerSecond: number | null;
+  /** Shows "typing…" to a recipient. */
+  typing: boolean;
+}
+
+export interface Driver {
+  readonly kind: DriverKind;
+  readonly capabilities: DriverCapabilities;
+
+  /**
+   * Starts or resumes the session. Resolves once the attempt is under way; the outcome
+   * arrives as events (`qr`/`pairing_code` while pairing, then `connected`, or
+   * `logged_out`/`banned`). Calling it on a connected driver is a no-op.
+   */
+  connect(): Promise<void>;
+
+  /** Subscribes to events; returns the unsubscribe function. Listeners must not throw. */
+  onEvent(listener: DriverEventListener): () => void;
+
+  /**
+   * Hands one part to the network. Never throws for an expected failure: those are
+   * classified `SendError`s. Throws only on a programming error.
+   */
+  send(part: MessagePart): Promise<SendResult>;
+
+  /** Which of these E.164 numbers have WhatsApp. Numbers it could not check are absent. */
+  checkNumbers(phones: readonly string[]): Promise<Map<string, boolean>>;
+
+  /** Shows or clears "typing…" in the chat with `to`; a no-op without the capability. */
+  setTyping(to: string, state: 'composing' | 'paused'): Promise<void>;
+
+  /** Unlinks the session from the phone; a `logged_out` event follows. */
+  logout(): Promise<void>;
+
+  /** Closes the connection without unlinking; events stop. Safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,372 @@
+import type { CampaignCounts } from '../domain/campaign.ts';
+import type { FieldValue } from '../domain/contact.ts';
+import type { MessageState } from '../domain/message.ts';
+import { CampaignRepository } from './campaigns.ts';
+import { type Db, type Dialect, readJson } from './database.ts';
+import { RawSql } from './raw-sql.ts';
+
+/** A queued row picked for sending, with what rendering it needs. */
+export interface ClaimCandidate {
+  id: string;
+  campaignId: string;
+  contactId: string | null;
+  phone: string;
+  seq: number;
+  /** Attempts before this claim. */
+  attempt: number;
+  waId: string | null;
+  text: string | null;
+  variant: number | null;
+  partsSent: number;
+  contact: { name: string | null; status: string | null; fields: Record<string, FieldValue> } | null;
+}
+
+/** What the dispatcher decided for a candidate: its ids and text, fixed before any send. */
+export interface ClaimPlan {
+  waId: string;
+  text: string;
+  variant: number;
+}
+
+/** A claimed row; `attempt` is this claim's number (1 for the first). */
+export type ClaimedMessage = Omit<ClaimCandidate, 'waId' | 'text' | 'variant'> & ClaimPlan;
+
+/** The result of one attempt, to be written after the driver answered. */
+export type Settlement =
+  | {
+      kind: 'sent';
+      id: string;
+      campaignId: string;
+      attempt: number;
+      providerId: string;
+      partsSent: number;
+      at: number;
+    }
+  | { kind: 'progress'; id: string; campaignId: string; attempt: number; partsSent: number }
+  | {
+      kind: 'retry';
+      id: string;
+      campaignId: string;
+      attempt: number;
+      nextAt: number;
+      reason: string;
+      detail: string;
+    }
+  | {
+      kind: 'failed';
+      id: string;
+      campaignId: string;
+      attempt: number;
+      reason: string;
+      detail: string;
+      at: number;
+    }
+  | {
+      kind: 'skipped';
+      id: string;
+      campaignId: string;
+      attempt: number;
+      reason: string;
+      detail: string | null;
+    }
+  /** Claimed but never handed to the driver (a pause came first): back to the queue, attempt undone. */
+  | { kind: 'release'; id: string; campaignId: string; attempt: number };
+
+export interface Receipt {
+  waId: string;
+  status: 'delivered' | 'read' | 'failed';
+  at: number;
+  reason?: string;
+  detail?: string;
+}
+
+export interface ReceiptChange {
+  messageId: string;
+  campaignId: string | null;
+  from: MessageState;
+  to: MessageState;
+}
+
+type Delta = Partial<CampaignCounts>;
+
+function bump(deltas: Map<string, Delta>, campaignId: string, from: MessageState, to: MessageState): void {
+  const d = deltas.get(campaignId) ?? {};
+  const f = from as keyof CampaignCounts;
+  const t = to as keyof CampaignCounts;
+  d[f] = (d[f] ?? 0) - 1;
+  d[t] = (d[t] ?? 0) + 1;
+  deltas.set(campaignId, d);
+}
+
+/**
+ * The write side of the message queue. Every method runs in the caller's transaction and
+ * keeps the campaign counters in step with the rows it moves. Each state change is guarded
+ * by the state (and attempt) it expects, so a late or repeated write cannot move a row that
+ * has moved on: the guard is what makes retries of these writes safe.
+ */
+export class MessageQueue {
+  readonly #sql: RawSql;
+  readonly #campaigns: CampaignRepository;
+
+  constructor(db: Db, dialect: Dialect) {
+    this.#sql = new RawSql(db, dialect);
+    this.#campaigns = new CampaignRepository(db, dialect);
+  }
+
+  /**
+   * Claims up to `limit` due rows of a campaign for a sender: `queued` → `sending` with the
+   * sender, the next attempt number, the WhatsApp id and the rendered text, all committed
+   * before the driver is called (write before act). On PostgreSQL the candidates are
+   * locked with SKIP LOCKED so two workers never claim one row; on SQLite the transaction
+   * holds the only write lock. The `state = 'queued'` guard covers both.
+   */
+  async claim(
+    campaignId: string,
+    senderId: string,
+    limit: number,
+    now: number,
+    plan: (candidate: ClaimCandidate) => ClaimPlan,
+  ): Promise<ClaimedMessage[]> {
+    const s = this.#sql;
+    const lock = s.dialect === 'postgres' ? ' FOR UPDATE OF m SKIP LOCKED' : '';
+    const rows = await s.rows<Record<string, unknown>>(
+      `SELECT m.id, m.contact_id, m.phone, m.seq, m.attempt, m.wa_id, m.text, m.variant, m.parts_sent,
+              c.id AS c_id, c.name AS c_name, c.status AS c_status, c.fields AS c_fields
+         FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
+        WHERE m.campaign_id = ${s.p(1)} AND m.state = 'queued' AND m.next_at <= ${s.p(2)}
+        ORDER BY m.next_at, m.seq LIMIT ${s.p(3)}${lock}`,
+      [campaignId, now, limit],
+    );
+    if (rows.length === 0) return [];
+    const claimed: ClaimedMessage[] = rows.map((r) => {
+      const candidate: ClaimCandidate = {
+        id: r.id as string,
+        campaignId,
+        contactId: (r.contact_id as string | null) ?? null,
+        phone: r.phone as string,
+        seq: Number(r.seq),
+        attempt: Number(r.attempt),
+        waId: (r.wa_id as string | null) ?? null,
+        text: (r.text as string | null) ?? null,
+        variant: r.variant === null || r.variant === undefined ? null : Number(r.variant),
+        partsSent: Number(r.parts_sent),
+        contact:
+          r.c_id === null || r.c_id === undefined
+            ? null
+            : {
+                name: (r.c_name as string | null) ?? null,
+                status: (r.c_status as string | null) ?? null,
+                fields: readJson<Record<string, FieldValue>>(r.c_fields),
+              },
+      };
+      return { ...candidate, ...plan(candidate), attempt: candidate.attempt + 1 };
+    });
+    let changed = 0;
+    if (s.dialect === 'postgres') {
+      const params: unknown[] = [senderId, now];
+      const tuples = claimed.map((m) => {
+        params.push(m.id, m.waId, m.text, m.variant);
+        const n = params.length;
+        return `(${s.p(n - 3)}, ${s.p(n - 2)}, ${s.p(n - 1)}, ${s.p(n)}::int)`;
+      });
+      changed = await s.run(
+        `UPDATE messages AS m SET state = 'sending', sender_id = $1, attempt = m.attempt + 1, claimed_at = $2,
+                updated_at = $2, wa_id = v.wa_id, text = v.text, variant = v.variant, reconcile_by = NULL
+           FROM (VALUES ${tuples.join(', ')}) AS v(id, wa_id, text, variant)
+          WHERE m.id = v.id AND m.state = 'queued'`,
+        params,
+      );
+    } else {
+      for (const m of claimed) {
+        changed += await s.run(
+          `UPDATE messages SET state = 'sending', sender_id = ?1, attempt = attempt + 1, claimed_at = ?2, updated_at = ?2,
+                  wa_id = ?3, text = ?4, variant = ?5, reconcile_by = NULL
+            WHERE id = ?6 AND state = 'queued'`,
+          [senderId, now, m.waId, m.text, m.variant, m.id],
+        );
+      }
+    }
+    if (changed !== claimed.length) {
+      // Impossible under the locks above; failing loudly beats sending a row twice.
+      throw new Error(`claimed ${changed} of ${claimed.length} selected rows of campaign ${campaignId}`);
+    }
+    await this.#campaigns.addCounts(campaignId, { queued: -claimed.length, sending: claimed.length });
+    return claimed;
+  }
+
+  /** Writes the outcomes of attempts. Returns the settlements that applied (others had moved on). */
+  async settle(settlements: readonly Settlement[], now: number): Promise<Settlement[]> {
+    const s = this.#sql;
+    const applied: Settlement[] = [];
+    const deltas = new Map<string, Delta>();
+    for (const o of settlements) {
+      // Every statement ends with the same guard on parameters n-1 (id) and n (attempt).
+      const guard = (n: number) => `id = ${s.p(n)} AND state = 'sending' AND attempt = ${s.p(n + 1)}`;
+      let changed = 0;
+      let to: MessageState = 'sending';
+      switch (o.kind) {
+        case 'sent':
+          to = 'sent';
+          changed = await s.run(
+            `UPDATE messages SET state = 'sent', provider_id = ${s.p(1)}, parts_sent = ${s.p(2)}, sent_at = ${s.p(3)},
+                    reason = NULL, detail = NULL, reconcile_by = NULL, updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+            [o.providerId, o.partsSent, o.at, now, o.id, o.attempt],
+          );
+          break;
+        case 'progress':
+          await s.run(
+            `UPDATE messages SET parts_sent = ${s.p(1)}, updated_at = ${s.p(2)} WHERE ${guard(3)}`,
+            [o.partsSent, now, o.id, o.attempt],
+          );
+          continue;
+        case 'retry':
+          to = 'queued';
+          changed = await s.run(
+            `UPDATE messages SET state = 'queued', next_at = ${s.p(1)}, reason = ${s.p(2)}, detail = ${s.p(3)},
+                    reconcile_by = NULL, updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+            [o.nextAt, o.reason, o.detail, now, o.id, o.attempt],
+          );
+          break;
+        case 'failed':
+        case 'skipped':
+          to = o.kind;
+          changed = await s.run(
+            `UPDATE messages SET state = ${s.p(1)}, reason = ${s.p(2)}, detail = ${s.p(3)}, reconcile_by = NULL,
+                    updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+            [o.kind, o.reason, o.detail, now, o.id, o.attempt],
+          );
+          break;
+        case 'release':
+          to = 'queued';
+          changed = await s.run(
+            `UPDATE messages SET state = 'queued', attempt = attempt - 1, reconcile_by = NULL, updated_at = ${s.p(1)}
+              WHERE ${guard(2)}`,
+            [now, o.id, o.attempt],
+          );
+          break;
+      }
+      if (changed > 0) {
+        applied.push(o);
+        bump(deltas, o.campaignId, 'sending', to);
+      }
+    }
+    for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);
+    return applied;
+  }
+
+  /**
+   * Applies delivery receipts, keeping the furthest state reached: receipts arrive out of
+   * order, repeated, and sometimes before the send's own answer was written (a row still
+   * `sending` that is delivered was certainly sent).
+   */
+  async receipts(receipts: readonly Receipt[], now: number): Promise<ReceiptChange[]> {
+    const s = this.#sql;
+    const changes: ReceiptChange[] = [];
+    const deltas = new Map<string, Delta>();
+    for (const r of receipts) {
+      const [row] = await s.rows<{ id: string; campaign_id: string | null; state: MessageState }>(
+        `SELECT id, campaign_id, state FROM messages WHERE wa_id = ${s.p(1)}`,
+        [r.waId],
+      );
+      if (row === undefined) continue;
+      const from = row.state;
+      const to = nextOnReceipt(from, r.status);
+      if (to === null) continue;
+      const at = r.at;
+      let text: string;
+      let params: unknown[];
+      if (to === 'failed') {
+        text = `UPDATE messages SET state = 'failed', reason = ${s.p(1)}, detail = ${s.p(2)}, reconcile_by = NULL, updated_at = ${s.p(3)}
+                 WHERE id = ${s.p(4)} AND state = ${s.p(5)}`;
+        params = [r.reason ?? 'delivery_failed', r.detail ?? null, now, row.id, from];
+      } else {
+        const delivered = `delivered_at = COALESCE(delivered_at, ${s.p(2)})`;
+        const read = to === 'read' ? `, read_at = COALESCE(read_at, ${s.p(2)})` : '';
+        text = `UPDATE messages SET state = ${s.p(1)}, sent_at = COALESCE(sent_at, ${s.p(2)}), ${delivered}${read},
+                       reconcile_by = NULL, updated_at = ${s.p(3)}
+                 WHERE id = ${s.p(4)} AND state = ${s.p(5)}`;
+        params = [to, at, now, row.id, from];
+      }
+      if ((await s.run(text, params)) === 0) continue;
+      changes.push({ messageId: row.id, campaignId: row.campaign_id, from, to });
+      if (row.campaign_id !== null) bump(deltas, row.campaign_id, from, to);
+    }
+    for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);
+    return changes;
+  }
+
+  /**
+   * After a crash, rows left `sending` are either re-queued with their id (senders whose
+   * driver makes a re-send safe) or given until `reconcileBy` for a receipt to show what
+   * happened. Returns the campaigns touched.
+   */
+  async recoverSending(
+    idempotentSenderIds: readonly string[],
+    now: number,
+    reconcileBy: number,
+  ): Promise<string[]> {
+    const s = this.#sql;
+    const touched = await s.rows<{ campaign_id: string | null }>(
+      `SELECT DISTINCT campaign_id FROM messages WHERE state = 'sending'`,
+      [],
+    );
+    if (idempotentSenderIds.length > 0) {
+      // The attempt is undone: the crash, not the message, interrupted it.
+      await s.run(
+        `UPDATE messages SET state = 'queued', attempt = attempt - 1, next_at = ${s.p(1)}, updated_at = ${s.p(1)}
+          WHERE state = 'sending' AND reconcile_by IS NULL AND sender_id IN (${s.list(2, idempotentSenderIds.length)})`,
+        [now, ...idempotentSenderIds],
+      );
+    }
+    await s.run(
+      `UPDATE messages SET reconcile_by = ${s.p(1)}, updated_at = ${s.p(2)} WHERE state = 'sending' AND reconcile_by IS NULL`,
+      [reconcileBy, now],
+    );
+    const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);
+    for (const id of ids) await this.#campaigns.recount(id);
+    return ids;
+  }
+
+  /** Rows whose reconciliation time passed without a receipt end `failed: unknown_outcome`. */
+  async expireReconciliation(now: number): Promise<string[]> {
+    const s = this.#sql;
+    const touched = await s.rows<{ campaign_id: string | null }>(
+      `SELECT DISTINCT campaign_id FROM messages WHERE state = 'sending' AND reconcile_by <= ${s.p(1)}`,
+      [now],
+    );
+    if (touched.length === 0) return [];
+    await s.run(
+      `UPDATE messages SET state = 'failed', reason = 'unknown_outcome',
+              detail = 'Kurir stopped while sending and no receipt showed whether it arrived; not re-sent',
+              reconcile_by = NULL, updated_at = ${s.p(1)}
+        WHERE state = 'sending' AND reconcile_by <= ${s.p(2)}`,
+      [now, now],
+    );
+    const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);
+    for (const id of ids) await this.#campaigns.recount(id);
+    return ids;
+  }
+
+  /** Marks every still-queued row of a campaign skipped with `reason` (a stop). */
+  async skipQueued(campaignId: string, reason: string, now: number): Promise<number> {
+    const s = this.#sql;
+    const n = await s.run(
+      `UPDATE messages SET state = 'skipped', reason = ${s.p(1)}, updated_at = ${s.p(2)}
+        WHERE campaign_id = ${s.p(3)} AND state = 'queued'`,
+      [reason, now, campaignId],
+    );
+    await this.#campaigns.recount(campaignId);
+    return n;
+  }
+}
+
+const rank: Partial<Record<MessageState, number>> = { sending: 0, sent: 1, delivered: 2, read: 3 };
+
+/** The state a receipt moves a row to, or null when it would not move forward. */
+export function nextOnReceipt(from: MessageState, status: Receipt['status']): MessageState | null {
+  const current = rank[from];
+  if (current === undefined) return null; // queued, failed, skipped: nothing to confirm
+  if (status === 'failed') return from === 'sending' || from === 'sent' ? 'failed' : null;
+  const target = status === 'delivered' ? 2 : 3;
+  return target > current ? status : null;
+}

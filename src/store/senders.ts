@@ -1,0 +1,148 @@
+import type { Sender, SenderConnection, SenderDriverKind } from '../domain/sender.ts';
+import { type Db, readJson, type SenderTable, writeJson } from './database.ts';
+
+function toSender(row: SenderTable): Sender {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    driver: row.driver as SenderDriverKind,
+    config: readJson<Record<string, unknown>>(row.config),
+    phone: row.phone,
+    connection: row.connection as SenderConnection,
+    connectionReason: row.connection_reason,
+    quotas: { perMinute: row.quota_per_minute, perHour: row.quota_per_hour, perDay: row.quota_per_day },
+    pausedReason: row.paused_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface SenderPatch {
+  name?: string;
+  config?: Record<string, unknown>;
+  quotas?: Sender['quotas'];
+}
+
+export class SenderRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async create(sender: Sender, secret: string | null = null): Promise<Sender> {
+    await this.#db
+      .insertInto('senders')
+      .values({
+        id: sender.id,
+        workspace_id: sender.workspaceId,
+        name: sender.name,
+        driver: sender.driver,
+        config: writeJson(sender.config),
+        secret,
+        phone: sender.phone,
+        connection: sender.connection,
+        connection_reason: sender.connectionReason,
+        quota_per_minute: sender.quotas.perMinute ?? null,
+        quota_per_hour: sender.quotas.perHour ?? null,
+        quota_per_day: sender.quotas.perDay ?? null,
+        paused_reason: sender.pausedReason,
+        created_at: sender.createdAt,
+        updated_at: sender.updatedAt,
+      })
+      .execute();
+    return sender;
+  }
+
+  async get(workspaceId: string, id: string): Promise<Sender | null> {
+    const row = await this.#db
+      .selectFrom('senders')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toSender(row) : null;
+  }
+
+  /** A sender by id alone, for the engine, which acts on behalf of every workspace. */
+  async find(id: string): Promise<Sender | null> {
+    const row = await this.#db.selectFrom('senders').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toSender(row) : null;
+  }
+
+  async list(workspaceId: string): Promise<Sender[]> {
+    const rows = await this.#db
+      .selectFrom('senders')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute();
+    return rows.map(toSender);
+  }
+
+  /** Every sender of every workspace, for restoring sessions at start-up. */
+  async all(): Promise<Sender[]> {
+    const rows = await this.#db.selectFrom('senders').selectAll().orderBy('id').execute();
+    return rows.map(toSender);
+  }
+
+  async update(workspaceId: string, id: string, patch: SenderPatch, now: number): Promise<Sender | null> {
+    const values: Partial<SenderTable> = { updated_at: now };
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.config !== undefined) values.config = writeJson(patch.config);
+    if (patch.quotas !== undefined) {
+      values.quota_per_minute = patch.quotas.perMinute ?? null;
+      values.quota_per_hour = patch.quotas.perHour ?? null;
+      values.quota_per_day = patch.quotas.perDay ?? null;
+    }
+    await this.#db
+      .updateTable('senders')
+      .set(values)
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
+    return this.get(workspaceId, id);
+  }
+
+  /** Records what the driver reports; the phone is kept once known. */
+  async setConnection(
+    id: string,
+    connection: SenderConnection,
+    reason: string | null,
+    phone: string | null,
+    now: number,
+  ): Promise<void> {
+    const values: Partial<SenderTable> = { connection, connection_reason: reason, updated_at: now };
+    if (phone !== null) values.phone = phone;
+    await this.#db.updateTable('senders').set(values).where('id', '=', id).execute();
+  }
+
+  /** Pauses (with a reason) or releases (null) a sender. */
+  async setPaused(id: string, reason: string | null, now: number): Promise<void> {
+    await this.#db
+      .updateTable('senders')
+      .set({ paused_reason: reason, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('senders')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** The encrypted secret (session credentials, tokens); never part of `Sender`. */
+  async secret(id: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('senders').select('secret').where('id', '=', id).executeTakeFirst();
+    return row?.secret ?? null;
+  }
+
+  async setSecret(id: string, secret: string | null, now: number): Promise<void> {
+    await this.#db.updateTable('senders').set({ secret, updated_at: now }).where('id', '=', id).execute();
+  }
+}

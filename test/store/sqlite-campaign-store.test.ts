@@ -1,0 +1,3 @@
+import { campaignStoreContract } from '../contract/campaign-store.contract.ts';
+
+campaignStoreContract('sqlite');

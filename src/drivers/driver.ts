@@ -92,7 +92,14 @@ export type DriverEvent =
       inReplyTo?: string;
     };
 
-export type DriverEventListener = (event: DriverEvent) => void;
+/**
+ * Gets one event. It may return a promise: a driver whose network redelivers (the simulator,
+ * webhook-fed drivers) acknowledges an event only once every listener's promise resolved, so
+ * the engine should resolve after the event's effect is persisted. Throwing or rejecting
+ * leaves the event unacknowledged: it comes again. Events reach listeners in order, one at a
+ * time, and may come more than once: listeners must be idempotent.
+ */
+export type DriverEventListener = (event: DriverEvent) => void | Promise<void>;
 
 export interface DriverCapabilities {
   /**
@@ -117,7 +124,7 @@ export interface Driver {
    */
   connect(): Promise<void>;
 
-  /** Subscribes to events; returns the unsubscribe function. Listeners must not throw. */
+  /** Subscribes to events; returns the unsubscribe function. See `DriverEventListener`. */
   onEvent(listener: DriverEventListener): () => void;
 
   /**

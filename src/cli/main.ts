@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { adminCommands } from './admin-commands.ts';
 import { CliError } from './cli-error.ts';
+import { simulatorCommand } from './simulator-command.ts';
 
 const usage = `kurir — WhatsApp campaigns, self-hosted
 
@@ -14,11 +15,15 @@ Workspaces and keys (run on the server: they open its database directly)
                                           create an API key; its secret is printed once
   keys revoke <key id> [--workspace <id>] revoke an API key
 
+Simulator
+  simulator [--port 7080] [--no-dedup] …  run a simulated WhatsApp network (see simulator --help)
+
 The database is chosen as the server chooses it: DATABASE_URL, or DATA_DIR/kurir.db.
 Without --workspace, commands act on the first (default) workspace.
 `;
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'simulator') return simulatorCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

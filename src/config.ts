@@ -54,6 +54,25 @@ export const configSchema = z.object({
     .min(1024)
     .default(512 * 1024 * 1024)
     .describe('Largest uploaded file (CSV import, media) accepted'),
+  KURIR_SIMULATOR: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Run the built-in simulated WhatsApp network, with a ready sender in a new workspace'),
+  KURIR_SEND_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe('Attempts per message on retryable errors (backoff 2 s, 4 s, 8 s… with jitter)'),
+  KURIR_RECONCILE_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(120_000)
+    .describe(
+      'After a crash, how long a message a driver without idempotent ids may have sent waits for a receipt before it fails as `unknown_outcome`',
+    ),
 });
 
 export type Config = Readonly<

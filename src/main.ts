@@ -3,11 +3,18 @@ import path from 'node:path';
 import { createApp } from './api/create-app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { newId } from './domain/id.ts';
+import { defaultRetryPolicy } from './domain/retry-policy.ts';
+import type { Attachment } from './domain/template.ts';
+import { SimulatorNetwork } from './drivers/simulator/simulator-network.ts';
 import { ensureDefaultWorkspace } from './engine/api-keys.ts';
 import { ContactImporter } from './engine/contact-import/contact-importer.ts';
+import { addDemoSender } from './engine/demo-sender.ts';
+import { KurirDriverFactory } from './engine/driver-factory.ts';
+import { Engine } from './engine/engine.ts';
 import { FileStorage } from './store/file-storage.ts';
 import { openStore, storeLocation } from './store/open-store.ts';
 import { createLogger } from './system/logger.ts';
+import { probeMedia } from './system/media-probe.ts';
 import { SystemClock } from './system/system-clock.ts';
 import { SystemRandom } from './system/system-random.ts';
 
@@ -43,12 +50,48 @@ async function main(): Promise<void> {
     log: log.child({ component: 'contact-import' }),
     uploadLimitBytes: config.KURIR_UPLOAD_LIMIT_BYTES,
   });
-  const { secret } = await ensureDefaultWorkspace(
+  const { workspace, secret } = await ensureDefaultWorkspace(
     { store, clock, random, newId: ids },
     config.KURIR_DEFAULT_COUNTRY ?? null,
   );
+  const simulator =
+    config.KURIR_SIMULATOR === 'on'
+      ? new SimulatorNetwork({ clock, random, log: log.child({ component: 'simulator' }) })
+      : null;
+  if (secret !== null && simulator !== null) await addDemoSender({ store, clock, newId: ids }, workspace.id);
+  const mediaUrl = (a: Pick<Attachment, 'url' | 'fileId'>, workspaceId: string) =>
+    a.url ?? files.path(workspaceId, a.fileId ?? '');
+  const engine = new Engine({
+    store,
+    clock,
+    random,
+    log,
+    newId: ids,
+    drivers: new KurirDriverFactory({ clock, log, simulator }),
+    probeMedia,
+    mediaUrl,
+    settings: {
+      retry: { ...defaultRetryPolicy, maxAttempts: config.KURIR_SEND_ATTEMPTS },
+      claimBatch: 50,
+      maxInFlightPerSender: 16,
+      reconcileGraceMs: config.KURIR_RECONCILE_GRACE_MS,
+    },
+  });
+  await engine.start();
 
-  const app = await createApp({ config, store, files, importer, clock, random, newId: ids, log, version });
+  const app = await createApp({
+    config,
+    store,
+    files,
+    importer,
+    engine,
+    mediaUrl,
+    clock,
+    random,
+    newId: ids,
+    log,
+    version,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
@@ -66,6 +109,9 @@ async function main(): Promise<void> {
     secret
       ? `  API key: ${secret}   (default workspace; shown once, keep it safe)`
       : '  API key: already created (make another with `npx kurir keys create`)',
+    simulator
+      ? '  Simulator: built in; new workspaces get a ready sender (KURIR_SIMULATOR=off to disable)'
+      : '',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -78,6 +124,8 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await app.close();
+    await engine[Symbol.asyncDispose]();
+    await simulator?.close();
     await importer[Symbol.asyncDispose]();
     await store.close();
     process.exit(0);

@@ -9,19 +9,25 @@ import type { Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { Random } from '../domain/random.ts';
+import type { Attachment } from '../domain/template.ts';
 import type { ContactImporter } from '../engine/contact-import/contact-importer.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { FileStorage } from '../store/file-storage.ts';
 import type { Store } from '../store/store.ts';
 import { requireApiKey } from './auth.ts';
 import { ProblemSchema } from './common-schemas.ts';
 import { registerOpenApi } from './openapi.ts';
 import { installProblemHandlers, sendProblem } from './problem.ts';
+import { CampaignSchema, MessageSchema } from './routes/campaign-schemas.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { contactImportRoutes } from './routes/contact-imports.ts';
 import { ContactSchema } from './routes/contact-schemas.ts';
 import { contactRoutes } from './routes/contacts.ts';
+import { eventRoutes } from './routes/events.ts';
 import { FileSchema, fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { SenderSchema, senderRoutes } from './routes/senders.ts';
 import { SuppressionSchema, suppressionRoutes } from './routes/suppressions.ts';
 import { TemplateSchema, templateRoutes } from './routes/templates.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
@@ -31,6 +37,8 @@ export interface AppDeps {
   store: Store;
   files: FileStorage;
   importer: ContactImporter;
+  engine: Engine;
+  mediaUrl: (attachment: Pick<Attachment, 'url' | 'fileId'>, workspaceId: string) => string;
   clock: Clock;
   random: Random;
   newId: IdFactory;
@@ -59,6 +67,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.KURIR_BODY_LIMIT_BYTES,
+    // Event streams stay open; closing the server must not wait for clients to leave.
+    forceCloseConnections: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : deps.newId('req');
@@ -80,7 +90,16 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   installProblemHandlers(app);
-  for (const schema of [ProblemSchema, ContactSchema, SuppressionSchema, TemplateSchema, FileSchema]) {
+  for (const schema of [
+    ProblemSchema,
+    ContactSchema,
+    SuppressionSchema,
+    TemplateSchema,
+    FileSchema,
+    SenderSchema,
+    CampaignSchema,
+    MessageSchema,
+  ]) {
     app.addSchema(schema);
   }
   await app.register(multipart, { throwFileSizeLimit: true });
@@ -105,6 +124,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await v1.register(suppressionRoutes, common);
       await v1.register(templateRoutes, common);
+      await v1.register(senderRoutes, { ...common, engine: deps.engine });
+      await v1.register(campaignRoutes, { ...common, engine: deps.engine, mediaUrl: deps.mediaUrl });
+      await v1.register(eventRoutes, { bus: deps.engine.bus, clock: deps.clock });
       await v1.register(fileRoutes, {
         ...common,
         files: deps.files,

@@ -1,8 +1,7 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import type { Contact, FieldValue } from '../domain/contact.ts';
-import { neutraliseFormula } from '../domain/csv-cell.ts';
 import type { Suppression } from '../domain/suppression.ts';
+import { csvStream as csv, safeCell as text } from './csv-stream.ts';
 
 const CONTACT_COLUMNS = ['phone', 'name', 'status', 'tags', 'consent_at', 'consent_source', 'created_at'];
 const SUPPRESSION_COLUMNS = ['phone', 'reason', 'note', 'created_at'];
@@ -47,20 +46,6 @@ export function suppressionsCsv(items: AsyncIterable<Suppression>): Readable {
   return csv(SUPPRESSION_COLUMNS, records());
 }
 
-function text(value: string | null): string {
-  return value === null ? '' : neutraliseFormula(value);
-}
-
 function fieldText(value: FieldValue | undefined): string | null {
   return value === undefined || value === null ? null : String(value);
-}
-
-/**
- * A source error (the database went away mid-export) destroys the returned stream with
- * that error, so the HTTP reply is cut short rather than ending as if the file were whole.
- */
-function csv(columns: string[], records: AsyncIterable<string[]>): Readable {
-  const out = stringify({ header: true, columns, bom: false });
-  pipeline(Readable.from(records), out, () => {});
-  return out;
 }

@@ -279,6 +279,22 @@ export class CampaignRepository {
     return counts;
   }
 
+  /** Counts by state of the rows from `fromSeq` on: what one expansion chunk added. */
+  async countsFromSeq(campaignId: string, fromSeq: number): Promise<Partial<CampaignCounts>> {
+    const rows = await this.#sql.rows<{ state: string; n: number | string }>(
+      `SELECT state, COUNT(*) AS n FROM messages WHERE campaign_id = ${this.#sql.p(1)} AND seq >= ${this.#sql.p(2)} GROUP BY state`,
+      [campaignId, fromSeq],
+    );
+    const counts: Partial<CampaignCounts> = { total: 0 };
+    for (const r of rows) {
+      const n = Number(r.n);
+      counts.total = (counts.total ?? 0) + n;
+      const key = r.state as keyof CampaignCounts;
+      counts[key] = (counts[key] ?? 0) + n;
+    }
+    return counts;
+  }
+
   async expandCursor(campaignId: string): Promise<{ cursor: string | null; expandedAt: number | null }> {
     const row = await this.#db
       .selectFrom('campaigns')

@@ -347,6 +347,33 @@ export class MessageQueue {
     return ids;
   }
 
+  /** Records a direct send as `sending` (attempt 1) before the driver is called. */
+  async insertSending(m: DirectMessage): Promise<void> {
+    const s = this.#sql;
+    await s.run(
+      `INSERT INTO messages (id, workspace_id, campaign_id, contact_id, phone, seq, state, sender_id, wa_id, attempt,
+              parts_sent, next_at, text, variant, claimed_at, created_at, updated_at)
+       VALUES (${s.p(1)}, ${s.p(2)}, NULL, ${s.p(3)}, ${s.p(4)}, 0, 'sending', ${s.p(5)}, ${s.p(6)}, 1,
+               0, ${s.p(7)}, ${s.p(8)}, ${s.p(9)}, ${s.p(7)}, ${s.p(7)}, ${s.p(7)})`,
+      [m.id, m.workspaceId, m.contactId, m.phone, m.senderId, m.waId, m.now, m.text, m.variant],
+    );
+  }
+
+  /** Settles a direct send (no campaign, so no counters). */
+  async settleDirect(
+    id: string,
+    outcome: { state: 'sent' | 'failed'; reason: string | null; detail: string | null; partsSent: number },
+    now: number,
+  ): Promise<void> {
+    const s = this.#sql;
+    await s.run(
+      `UPDATE messages SET state = ${s.p(1)}, reason = ${s.p(2)}, detail = ${s.p(3)}, parts_sent = ${s.p(4)},
+              sent_at = CASE WHEN ${s.p(1)} = 'sent' THEN ${s.p(5)} ELSE sent_at END, updated_at = ${s.p(5)}
+        WHERE id = ${s.p(6)} AND state = 'sending'`,
+      [outcome.state, outcome.reason, outcome.detail, outcome.partsSent, now, id],
+    );
+  }
+
   /** Marks every still-queued row of a campaign skipped with `reason` (a stop). */
   async skipQueued(campaignId: string, reason: string, now: number): Promise<number> {
     const s = this.#sql;
@@ -369,4 +396,17 @@ export function nextOnReceipt(from: MessageState, status: Receipt['status']): Me
   if (status === 'failed') return from === 'sending' || from === 'sent' ? 'failed' : null;
   const target = status === 'delivered' ? 2 : 3;
   return target > current ? status : null;
+}
+
+/** A message sent outside a campaign's queue (a test send), written before it is sent. */
+export interface DirectMessage {
+  id: string;
+  workspaceId: string;
+  contactId: string | null;
+  phone: string;
+  senderId: string;
+  waId: string;
+  text: string;
+  variant: number;
+  now: number;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestApp, multipart } from '../support/test-app.ts';
+import { settle } from '../support/test-engine.ts';
 
 /**
  * Every `/v1` route, called with workspace A's key against workspace B's resources, must
@@ -40,6 +41,31 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     })
   ).json();
   await t.importer.whenIdle();
+  const sender = await post('/v1/senders', {
+    name: 'B sender',
+    driver: 'simulator',
+    config: { phone: '+15550109999', autoPair: true },
+  });
+  const campaign = await post('/v1/campaigns', {
+    name: 'B campaign',
+    templateId: template.id,
+    senderIds: [sender.id],
+    pacing: { preset: 'manual', minSeconds: 60, maxSeconds: 60 },
+  });
+  await settle();
+  await post(`/v1/campaigns/${campaign.id}/start`, {});
+  await t.runUntil(async () => ((await t.store.campaigns.find(campaign.id))?.counts.total ?? 0) > 0);
+  const messages = await t.app.inject({
+    method: 'GET',
+    url: `/v1/campaigns/${campaign.id}/messages`,
+    headers: b.auth,
+  });
+  const message = messages.json().data[0];
+  const other = await post('/v1/campaigns', {
+    name: 'B draft',
+    templateId: template.id,
+    senderIds: [sender.id],
+  });
 
   type Case = { method: string; url: string; route: string; payload?: unknown; expect: number | 'empty' };
   const cases: Case[] = [
@@ -100,6 +126,59 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     { method: 'GET', route: '/v1/files/{id}/content', url: `/v1/files/${file.id}/content`, expect: 404 },
     { method: 'DELETE', route: '/v1/files/{id}', url: `/v1/files/${file.id}`, expect: 404 },
     { method: 'GET', route: '/v1/workspace', url: '/v1/workspace', expect: 'empty' },
+    { method: 'GET', route: '/v1/senders', url: '/v1/senders', expect: 'empty' },
+    { method: 'GET', route: '/v1/senders/{id}', url: `/v1/senders/${sender.id}`, expect: 404 },
+    {
+      method: 'PATCH',
+      route: '/v1/senders/{id}',
+      url: `/v1/senders/${sender.id}`,
+      payload: { name: 'x' },
+      expect: 404,
+    },
+    { method: 'GET', route: '/v1/senders/{id}/qr', url: `/v1/senders/${sender.id}/qr`, expect: 404 },
+    ...(['pause', 'resume', 'connect', 'logout'] as const).map((verb) => ({
+      method: 'POST',
+      route: `/v1/senders/{id}/${verb}`,
+      url: `/v1/senders/${sender.id}/${verb}`,
+      expect: 404 as const,
+    })),
+    { method: 'DELETE', route: '/v1/senders/{id}', url: `/v1/senders/${sender.id}`, expect: 404 },
+    { method: 'GET', route: '/v1/campaigns', url: '/v1/campaigns', expect: 'empty' },
+    { method: 'GET', route: '/v1/campaigns/{id}', url: `/v1/campaigns/${campaign.id}`, expect: 404 },
+    {
+      method: 'PATCH',
+      route: '/v1/campaigns/{id}',
+      url: `/v1/campaigns/${other.id}`,
+      payload: { name: 'x' },
+      expect: 404,
+    },
+    ...(['start', 'pause', 'resume', 'stop', 'clone'] as const).map((verb) => ({
+      method: 'POST',
+      route: `/v1/campaigns/{id}/${verb}`,
+      url: `/v1/campaigns/${verb === 'start' ? other.id : campaign.id}/${verb}`,
+      expect: 404 as const,
+    })),
+    {
+      method: 'POST',
+      route: '/v1/campaigns/{id}/test',
+      url: `/v1/campaigns/${campaign.id}/test`,
+      payload: { phone: '+4915112345678' },
+      expect: 404,
+    },
+    {
+      method: 'GET',
+      route: '/v1/campaigns/{id}/messages',
+      url: `/v1/campaigns/${campaign.id}/messages`,
+      expect: 404,
+    },
+    {
+      method: 'GET',
+      route: '/v1/campaigns/{id}/export',
+      url: `/v1/campaigns/${campaign.id}/export`,
+      expect: 404,
+    },
+    { method: 'DELETE', route: '/v1/campaigns/{id}', url: `/v1/campaigns/${other.id}`, expect: 404 },
+    { method: 'GET', route: '/v1/messages/{id}', url: `/v1/messages/${message.id}`, expect: 404 },
     {
       method: 'PATCH',
       route: '/v1/workspace',
@@ -136,6 +215,22 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     { method: 'POST', route: '/v1/keys', url: '/v1/keys', payload: { name: 'a2' }, expect: 'empty' },
     { method: 'POST', route: '/v1/files', url: '/v1/files', expect: 'empty' },
     { method: 'POST', route: '/v1/contacts/import', url: '/v1/contacts/import', expect: 'empty' },
+    {
+      method: 'POST',
+      route: '/v1/senders',
+      url: '/v1/senders',
+      payload: { name: 'a', driver: 'simulator', config: { phone: '+15550109998', autoPair: true } },
+      expect: 'empty',
+    },
+    {
+      method: 'POST',
+      route: '/v1/campaigns',
+      url: '/v1/campaigns',
+      payload: { name: 'uses B', templateId: template.id, senderIds: [sender.id] },
+      expect: 422,
+    },
+    // Streams forever, so it is checked below over a real connection.
+    { method: 'GET', route: '/v1/events', url: '/v1/events', expect: 'empty' },
   ];
 
   const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
@@ -158,6 +253,11 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     file.id,
     job.id,
     b.workspace.id,
+    sender.id,
+    campaign.id,
+    other.id,
+    message.id,
+    'B campaign',
   ];
   for (const c of cases) {
     const res = await t.app.inject({
@@ -178,6 +278,7 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     }
   }
   for (const c of creating.filter((x) => x.payload !== undefined)) {
+    if (c.route === '/v1/events') continue;
     const res = await t.app.inject({
       method: c.method as 'POST',
       url: c.url,
@@ -191,6 +292,25 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
       if (!sent) assert.ok(!res.body.includes(s), `${c.method} ${c.url} leaked ${s}`);
     }
   }
+
+  // A's event stream carries nothing of B, though B's campaign has published events.
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address() as { port: number };
+  const controller = new AbortController();
+  const stream = await fetch(`http://127.0.0.1:${address.port}/v1/events?lastEventId=0`, {
+    headers: a,
+    signal: controller.signal,
+  });
+  assert.equal(stream.status, 200);
+  const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+  assert.match(first, /connected/);
+  for (const s of secretsOfB) assert.ok(!first.includes(s), `the event stream leaked ${s}`);
+  assert.ok(
+    t.engine.bus.since(0).events.some((e) => e.workspaceId === b.workspace.id),
+    'B did have events',
+  );
 
   // B's resources are all still there and unchanged.
   const still = await t.app.inject({ method: 'GET', url: `/v1/contacts/${contact.id}`, headers: b.auth });

@@ -5,19 +5,26 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createApp } from '../../src/api/create-app.ts';
 import { newId } from '../../src/domain/id.ts';
+import type { MediaProbe } from '../../src/domain/media.ts';
 import type { Workspace } from '../../src/domain/workspace.ts';
+import { SimulatorNetwork } from '../../src/drivers/simulator/simulator-network.ts';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/engine/api-keys.ts';
 import { ContactImporter } from '../../src/engine/contact-import/contact-importer.ts';
+import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
 import { redactPaths } from '../../src/system/logger.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type Backend, openTestStore, tempDir } from './stores.ts';
+import { settle } from './test-engine.ts';
 
 export interface TestApp {
   app: FastifyInstance;
   store: Store;
+  engine: Engine;
+  network: SimulatorNetwork;
   clock: ManualClock;
   importer: ContactImporter;
   workspace: Workspace;
@@ -25,6 +32,11 @@ export interface TestApp {
   auth: { authorization: string };
   /** Everything the app logged, as text, to check what reached the logs. */
   logs: () => string;
+  /** Moves the clock in steps, letting I/O run between them, until `until` holds. */
+  runUntil: (
+    until: () => Promise<boolean> | boolean,
+    options?: { stepMs?: number; maxMs?: number },
+  ) => Promise<void>;
   /** Makes a second workspace with its own key. */
   otherWorkspace: () => Promise<{ workspace: Workspace; auth: { authorization: string } }>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -32,7 +44,12 @@ export interface TestApp {
 
 /** The real app on a fresh store, with a manual clock, seeded randomness and captured logs. */
 export async function createTestApp(
-  options: { backend?: Backend; defaultCountry?: string | null; uploadLimitBytes?: number } = {},
+  options: {
+    backend?: Backend;
+    defaultCountry?: string | null;
+    uploadLimitBytes?: number;
+    probeMedia?: MediaProbe;
+  } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(options.backend ?? 'sqlite');
   const dir = tempDir('kurir-app');
@@ -55,11 +72,36 @@ export async function createTestApp(
     keyDeps,
     options.defaultCountry === undefined ? 'DE' : options.defaultCountry,
   );
+  const network = new SimulatorNetwork(
+    { clock, random: new SeededRandom(3) },
+    { receipts: { deliveredAfterMs: [100, 100], readAfterMs: [500, 500] } },
+  );
+  const mediaUrl = (a: { url?: string; fileId?: string }, workspaceId: string) =>
+    a.url ?? files.path(workspaceId, a.fileId ?? '');
+  const engine = new Engine({
+    store,
+    clock,
+    random,
+    log,
+    newId: ids,
+    drivers: new KurirDriverFactory({ clock, log, simulator: network }),
+    probeMedia: options.probeMedia ?? (async () => ({ size: 1000, contentType: 'image/png' })),
+    mediaUrl,
+    settings: {
+      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
+      claimBatch: 20,
+      maxInFlightPerSender: 8,
+      reconcileGraceMs: 60_000,
+    },
+  });
+  await engine.start();
   const app = await createApp({
     config: { KURIR_BODY_LIMIT_BYTES: 1024 * 1024, KURIR_UPLOAD_LIMIT_BYTES: uploadLimitBytes },
     store,
     files,
     importer,
+    engine,
+    mediaUrl,
     clock,
     random,
     newId: ids,
@@ -69,11 +111,22 @@ export async function createTestApp(
   return {
     app,
     store,
+    engine,
+    network,
     clock,
     importer,
     workspace,
     auth: { authorization: `Bearer ${secret}` },
     logs: () => output,
+    async runUntil(until, { stepMs = 100, maxMs = 3_600_000 } = {}) {
+      const end = clock.now() + maxMs;
+      await settle();
+      while (!(await until())) {
+        if (clock.now() >= end) throw new Error(`condition not reached within ${maxMs} ms of simulated time`);
+        clock.advance(stepMs);
+        await settle();
+      }
+    },
     otherWorkspace: async () => {
       const other = await store.workspaces.create({
         id: ids('ws'),
@@ -86,6 +139,8 @@ export async function createTestApp(
     },
     async [Symbol.asyncDispose]() {
       await app.close();
+      await engine[Symbol.asyncDispose]();
+      await network.close();
       await importer[Symbol.asyncDispose]();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

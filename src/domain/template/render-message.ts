@@ -19,25 +19,33 @@ function nodesOf(text: string): TemplateNode[] {
   return parsed.ok ? parsed.nodes : [{ type: 'text', text }];
 }
 
+export type MessageRenderer = (contact: RenderContact, seed: string) => RenderedMessage;
+
 /**
- * Everything one recipient gets from a template: the variant and its text, and each
- * attachment's caption rendered. Captions draw from their own seeds so adding an
- * attachment never changes the chosen text.
+ * Parses a template once and returns a renderer for it: a campaign renders the same
+ * template for every recipient. Each render gives the variant and its text and each
+ * attachment's caption. Captions draw from their own seeds so adding an attachment never
+ * changes the chosen text.
  */
+export function prepareMessage(template: Pick<Template, 'variants' | 'attachments'>): MessageRenderer {
+  const variants = template.variants.map(nodesOf);
+  const captions = template.attachments.map((a) => (a.caption === undefined ? null : nodesOf(a.caption)));
+  return (contact, seed) => {
+    const { variantIndex, text } = renderVariant(variants, contact, seed);
+    const attachments = template.attachments.map((attachment, i) => {
+      const nodes = captions[i];
+      if (nodes === null || nodes === undefined) return { ...attachment };
+      return { ...attachment, caption: renderTemplate(nodes, contact, seededPicker(`${seed}:caption:${i}`)) };
+    });
+    return { variantIndex, text, attachments };
+  };
+}
+
+/** Renders a template once for one recipient (previews, test sends). */
 export function renderMessage(
   template: Pick<Template, 'variants' | 'attachments'>,
   contact: RenderContact,
   seed: string,
 ): RenderedMessage {
-  const { variantIndex, text } = renderVariant(template.variants.map(nodesOf), contact, seed);
-  const attachments = template.attachments.map((attachment, i) => {
-    if (attachment.caption === undefined) return { ...attachment };
-    const caption = renderTemplate(
-      nodesOf(attachment.caption),
-      contact,
-      seededPicker(`${seed}:caption:${i}`),
-    );
-    return { ...attachment, caption };
-  });
-  return { variantIndex, text, attachments };
+  return prepareMessage(template)(contact, seed);
 }

@@ -1,0 +1,186 @@
+import { Type } from 'typebox';
+import { campaignStatuses } from '../../domain/campaign.ts';
+import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
+import { messageStates } from '../../domain/message.ts';
+import { pacingPresets } from '../../domain/pacing/pacing-policy.ts';
+import { Nullable, oneOf, Timestamp } from '../common-schemas.ts';
+
+const Label = Type.String({ minLength: 1, maxLength: 64 });
+const Id = Type.String({ pattern: '^[a-z]+_[0-9a-z]{1,40}$', maxLength: 48 });
+
+export const AudienceSchema = Type.Object(
+  {
+    tags: Type.Optional(Type.Array(Label, { maxItems: 50, description: 'Contacts with any of these tags' })),
+    status: Type.Optional(
+      Type.Array(Label, { maxItems: 20, description: 'Contacts with one of these lead statuses' }),
+    ),
+    fields: Type.Optional(
+      Type.Record(Type.String({ pattern: FIELD_KEY_PATTERN.source }), Type.String({ maxLength: 200 }), {
+        maxProperties: 20,
+        additionalProperties: false,
+        description: 'Custom-field equality',
+      }),
+    ),
+    contactIds: Type.Optional(
+      Type.Array(Id, { minItems: 1, maxItems: 100_000, description: 'Exactly these contacts' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Every part narrows; an empty audience is every contact' },
+);
+
+export const PacingSchema = Type.Object(
+  {
+    preset: oneOf(pacingPresets, {
+      description:
+        'very_short 1–4 s, short 4–10 s, medium 20–50 s (default), long 60–120 s, very_long 120–300 s, or manual',
+    }),
+    minSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+    maxSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+    batch: Type.Optional(
+      Type.Object(
+        {
+          every: Type.Integer({ minimum: 1, maximum: 10_000 }),
+          minSeconds: Type.Number({ minimum: 0, maximum: 86_400 }),
+          maxSeconds: Type.Number({ minimum: 0, maximum: 86_400 }),
+        },
+        { additionalProperties: false, description: 'Every N messages a sender waits a longer random pause' },
+      ),
+    ),
+    typing: Type.Optional(
+      Type.Union([
+        Type.Boolean(),
+        Type.Object(
+          {
+            msPerChar: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+            minMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+            maxMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM' });
+
+export const WindowSchema = Type.Object(
+  {
+    days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
+      minItems: 1,
+      maxItems: 7,
+      uniqueItems: true,
+      description: 'ISO weekdays, 1 = Monday … 7 = Sunday',
+    }),
+    from: Clock,
+    to: Type.String({ ...Clock, description: 'Local end; earlier than `from` runs past midnight' }),
+    timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Berlin' }),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    templateId: Id,
+    audience: Type.Optional(AudienceSchema),
+    senderIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
+    pacing: Type.Optional(PacingSchema),
+    startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    window: Type.Optional(Nullable(WindowSchema)),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignPatch = Type.Object(
+  {
+    name: Type.Optional(CampaignCreate.properties.name),
+    templateId: Type.Optional(Id),
+    audience: Type.Optional(AudienceSchema),
+    senderIds: Type.Optional(CampaignCreate.properties.senderIds),
+    pacing: Type.Optional(PacingSchema),
+    startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    window: Type.Optional(Nullable(WindowSchema)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const Count = Type.Integer({ minimum: 0 });
+
+export const CampaignSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    templateId: Nullable(Type.String()),
+    audience: AudienceSchema,
+    senderIds: Type.Array(Type.String()),
+    pacing: PacingSchema,
+    startAt: Nullable(Timestamp),
+    window: Nullable(WindowSchema),
+    status: oneOf(campaignStatuses),
+    pauseReason: Nullable(Type.String({ description: 'user, or no_sender when every sender was lost' })),
+    error: Nullable(Type.String()),
+    counts: Type.Object(
+      {
+        total: Count,
+        queued: Count,
+        sending: Count,
+        sent: Type.Integer({ minimum: 0, description: 'Accepted by WhatsApp (includes delivered and read)' }),
+        delivered: Type.Integer({ minimum: 0, description: 'Delivered (includes read)' }),
+        read: Count,
+        failed: Count,
+        skipped: Count,
+      },
+      { description: 'From the message rows' },
+    ),
+    progress: Type.Object({
+      percent: Type.Number(),
+      observedPerMinute: Type.Number(),
+      plannedPerMinute: Nullable(Type.Number()),
+      etaSeconds: Nullable(Type.Integer()),
+    }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+  },
+  { $id: 'Campaign', title: 'Campaign' },
+);
+
+export const MessageSchema = Type.Object(
+  {
+    id: Type.String(),
+    campaignId: Nullable(Type.String()),
+    contactId: Nullable(Type.String()),
+    phone: Type.String(),
+    seq: Type.Integer(),
+    state: oneOf(messageStates),
+    reason: Nullable(Type.String({ description: 'Why skipped or failed' })),
+    detail: Nullable(Type.String()),
+    senderId: Nullable(Type.String()),
+    whatsappId: Nullable(Type.String()),
+    attempt: Type.Integer(),
+    text: Nullable(Type.String()),
+    nextAt: Nullable(Timestamp),
+    sentAt: Nullable(Timestamp),
+    deliveredAt: Nullable(Timestamp),
+    readAt: Nullable(Timestamp),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Message', title: 'Message' },
+);
+
+export const MessageListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Array(oneOf(messageStates), { maxItems: 7 })),
+    senderId: Type.Optional(Id),
+    phone: Type.Optional(Type.String({ maxLength: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,12}$', description: '`nextCursor` of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,354 @@
+import type { Logger } from 'pino';
+import { type Campaign, type CampaignStatus, emptyCounts, requireMove } from '../domain/campaign.ts';
+import type { CancelTimer, Clock } from '../domain/clock.ts';
+import { KurirError } from '../domain/errors.ts';
+import type { IdFactory } from '../domain/id.ts';
+import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
+import { canSend, type Sender } from '../domain/sender.ts';
+import type { CampaignDraft } from '../store/campaigns.ts';
+import type { Store } from '../store/store.ts';
+import type { AudienceExpander } from './audience-expander.ts';
+import {
+  type CampaignDefinition,
+  checkDefinition,
+  checkMedia,
+  type MediaProbe,
+} from './campaign-validation.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { EventBus, KurirEventType } from './event-bus.ts';
+import type { SenderSessions } from './sender-sessions.ts';
+
+export interface CampaignLifecycleDeps {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  log: Logger;
+  newId: IdFactory;
+  dispatcher: Dispatcher;
+  expander: AudienceExpander;
+  sessions: SenderSessions;
+  probeMedia: MediaProbe;
+}
+
+const notFound = (id: string) => new KurirError('campaign.not_found', `No campaign ${id} in this workspace`);
+
+/**
+ * A campaign's life: draft → scheduled → running ⇄ paused → completed | stopped | failed.
+ * Every move is a compare-and-set on the stored status, then the dispatcher is told; a
+ * pause or stop returns only after the dispatcher has let go of the campaign's sends. Also
+ * pauses campaigns that lost every sender and resumes them when one comes back.
+ */
+export class CampaignLifecycle {
+  readonly #deps: CampaignLifecycleDeps;
+  #scheduleTimer: CancelTimer | null = null;
+
+  constructor(deps: CampaignLifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  async create(
+    workspaceId: string,
+    definition: Partial<CampaignDefinition> & Pick<CampaignDefinition, 'name' | 'templateId' | 'senderIds'>,
+  ): Promise<Campaign> {
+    const { store, clock, newId } = this.#deps;
+    const d: CampaignDefinition = {
+      audience: {},
+      pacing: defaultPacing,
+      window: null,
+      startAt: null,
+      ...definition,
+    };
+    await checkDefinition(store, workspaceId, d);
+    const now = clock.now();
+    const campaign: Campaign = {
+      id: newId('cmp'),
+      workspaceId,
+      name: d.name,
+      templateId: d.templateId,
+      template: null,
+      audience: d.audience,
+      senderIds: d.senderIds,
+      pacing: d.pacing,
+      window: d.window,
+      startAt: d.startAt,
+      status: 'draft',
+      pauseReason: null,
+      error: null,
+      counts: emptyCounts(),
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      expandedAt: null,
+    };
+    return store.transaction((tx) => tx.campaigns.create(campaign));
+  }
+
+  /** Changes a draft (or a scheduled campaign, which goes back to waiting for its time). */
+  async update(workspaceId: string, id: string, draft: CampaignDraft): Promise<Campaign> {
+    const { store, clock } = this.#deps;
+    const current = await this.#get(workspaceId, id);
+    if (current.status !== 'draft' && current.status !== 'scheduled') {
+      throw new KurirError(
+        'campaign.invalid_state',
+        `Campaign ${id} is ${current.status}; only drafts and scheduled campaigns change`,
+      );
+    }
+    const merged: CampaignDefinition = {
+      name: draft.name ?? current.name,
+      templateId: draft.templateId ?? current.templateId ?? '',
+      audience: draft.audience ?? current.audience,
+      senderIds: draft.senderIds ?? current.senderIds,
+      pacing: draft.pacing ?? current.pacing,
+      window: draft.window === undefined ? current.window : draft.window,
+      startAt: draft.startAt === undefined ? current.startAt : draft.startAt,
+    };
+    await checkDefinition(store, workspaceId, merged);
+    await store.transaction((tx) => tx.campaigns.update(workspaceId, id, draft, clock.now()));
+    if (current.status === 'scheduled') this.armSchedule();
+    return this.#get(workspaceId, id);
+  }
+
+  /**
+   * Starts now, or at `startAt` when that is in the future. Checks everything a run needs
+   * first — template, senders, media — so a campaign does not fail on its first send.
+   */
+  async start(workspaceId: string, id: string, at?: number | null): Promise<Campaign> {
+    const { store, clock } = this.#deps;
+    const campaign = await this.#get(workspaceId, id);
+    requireMove(campaign, 'running', 'start');
+    const startAt = at === undefined ? campaign.startAt : at;
+    const template = await checkDefinition(store, workspaceId, {
+      ...campaign,
+      templateId: campaign.templateId ?? '',
+      startAt,
+    });
+    await checkMedia(store, this.#deps.probeMedia, workspaceId, template.attachments);
+    const now = clock.now();
+    if (startAt !== null && startAt > now) {
+      if (!(await store.campaigns.transition(id, ['draft'], { status: 'scheduled', startAt }, now))) {
+        throw new KurirError('campaign.invalid_state', `Campaign ${id} changed while starting; try again`);
+      }
+      this.#publish('campaign.scheduled', campaign, { startAt: new Date(startAt).toISOString() });
+      this.armSchedule();
+      return this.#get(workspaceId, id);
+    }
+    await this.#begin(campaign, ['draft', 'scheduled']);
+    return this.#get(workspaceId, id);
+  }
+
+  async pause(workspaceId: string, id: string): Promise<Campaign> {
+    const campaign = await this.#get(workspaceId, id);
+    requireMove(campaign, 'paused', 'pause');
+    await this.#move(campaign, ['running'], { status: 'paused', pauseReason: 'user' }, 'campaign.paused', {
+      reason: 'user',
+    });
+    await this.#deps.dispatcher.campaignChanged(id);
+    return this.#get(workspaceId, id);
+  }
+
+  async resume(workspaceId: string, id: string): Promise<Campaign> {
+    const campaign = await this.#get(workspaceId, id);
+    requireMove(campaign, 'running', 'resume');
+    if (campaign.status !== 'paused')
+      throw new KurirError('campaign.invalid_state', `Campaign ${id} is ${campaign.status}, not paused`);
+    await this.#move(campaign, ['paused'], { status: 'running', pauseReason: null }, 'campaign.resumed', {});
+    await this.#deps.dispatcher.campaignChanged(id);
+    // Everything may have settled while it was paused.
+    await this.checkCompletion([id]);
+    return this.#get(workspaceId, id);
+  }
+
+  /** Stops for good: sends under way finish, everything still queued becomes skipped. */
+  async stop(workspaceId: string, id: string): Promise<Campaign> {
+    const { store, clock } = this.#deps;
+    const campaign = await this.#get(workspaceId, id);
+    requireMove(campaign, 'stopped', 'stop');
+    await this.#move(
+      campaign,
+      ['draft', 'scheduled', 'running', 'paused'],
+      { status: 'stopped', finishedAt: clock.now() },
+      'campaign.stopped',
+      {},
+    );
+    await this.#deps.dispatcher.campaignChanged(id);
+    await this.#deps.expander.idle();
+    await store.transaction((tx) => tx.queue.skipQueued(id, 'campaign_stopped', clock.now()));
+    return this.#get(workspaceId, id);
+  }
+
+  async clone(workspaceId: string, id: string): Promise<Campaign> {
+    const source = await this.#get(workspaceId, id);
+    if (source.templateId === null) {
+      throw new KurirError(
+        'campaign.invalid',
+        'The template of this campaign was deleted; it cannot be cloned',
+        {
+          errors: [{ pointer: '/templateId', detail: 'no longer exists' }],
+        },
+      );
+    }
+    return this.create(workspaceId, {
+      name: `${source.name} (copy)`.slice(0, 200),
+      templateId: source.templateId,
+      audience: source.audience,
+      senderIds: source.senderIds,
+      pacing: source.pacing,
+      window: source.window,
+      startAt: null,
+    });
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    const campaign = await this.#get(workspaceId, id);
+    if (campaign.status === 'running' || campaign.status === 'paused' || campaign.status === 'scheduled') {
+      throw new KurirError(
+        'campaign.invalid_state',
+        `Campaign ${id} is ${campaign.status}; stop it before deleting it`,
+      );
+    }
+    await this.#deps.store.campaigns.delete(workspaceId, id);
+  }
+
+  /** Marks running campaigns whose every row is final as completed. */
+  async checkCompletion(ids: Iterable<string>): Promise<void> {
+    const { store, clock } = this.#deps;
+    for (const id of ids) {
+      const c = await store.campaigns.find(id);
+      if (c === null || c.status !== 'running' || c.expandedAt === null) continue;
+      if (c.counts.queued + c.counts.sending > 0) continue;
+      if (
+        await store.campaigns.transition(
+          id,
+          ['running'],
+          { status: 'completed', finishedAt: clock.now() },
+          clock.now(),
+        )
+      ) {
+        this.#publish('campaign.completed', c, { counts: c.counts });
+        await this.#deps.dispatcher.campaignChanged(id);
+      }
+    }
+  }
+
+  /**
+   * A campaign none of whose senders can send is paused (`no_sender`), as the earlier
+   * systems did on logout; it resumes by itself when one of them can send again.
+   */
+  async senderChanged(sender: Sender): Promise<void> {
+    const { store, sessions } = this.#deps;
+    const usable = (id: string) => {
+      const s = sessions.get(id);
+      return s !== undefined && canSend(s.sender);
+    };
+    for (const campaignId of await store.campaigns.usingSender(sender.id, ['running', 'paused'])) {
+      const c = await store.campaigns.find(campaignId);
+      if (c === null) continue;
+      const anyUsable = c.senderIds.some(usable);
+      if (c.status === 'running' && !anyUsable && sender.connection !== 'disconnected') {
+        await this.#move(c, ['running'], { status: 'paused', pauseReason: 'no_sender' }, 'campaign.paused', {
+          reason: 'no_sender',
+        });
+        await this.#deps.dispatcher.campaignChanged(c.id);
+      } else if (c.status === 'paused' && c.pauseReason === 'no_sender' && anyUsable) {
+        await this.#move(c, ['paused'], { status: 'running', pauseReason: null }, 'campaign.resumed', {
+          reason: 'sender_back',
+        });
+        await this.#deps.dispatcher.campaignChanged(c.id);
+        await this.checkCompletion([c.id]);
+      }
+    }
+  }
+
+  /** Sets the timer for the next scheduled start (call after anything that schedules). */
+  armSchedule(): void {
+    void (async () => {
+      const { store, clock } = this.#deps;
+      const scheduled = await store.campaigns.withStatus(['scheduled']);
+      this.#scheduleTimer?.();
+      this.#scheduleTimer = null;
+      const next = Math.min(...scheduled.map((c) => c.startAt ?? 0));
+      if (scheduled.length === 0) return;
+      this.#scheduleTimer = clock.timer(next, () => void this.#startDue());
+    })().catch((error: unknown) =>
+      this.#deps.log.error({ err: error }, 'could not arm the campaign schedule'),
+    );
+  }
+
+  dispose(): void {
+    this.#scheduleTimer?.();
+  }
+
+  async #startDue(): Promise<void> {
+    const { store, clock } = this.#deps;
+    for (const c of await store.campaigns.withStatus(['scheduled'])) {
+      if ((c.startAt ?? 0) > clock.now()) continue;
+      try {
+        await this.#begin(c, ['scheduled']);
+      } catch (error) {
+        this.#deps.log.error({ err: error, campaignId: c.id }, 'scheduled campaign could not start');
+        await store.campaigns.transition(
+          c.id,
+          ['scheduled'],
+          { status: 'failed', error: String((error as Error).message), finishedAt: clock.now() },
+          clock.now(),
+        );
+      }
+    }
+    this.armSchedule();
+  }
+
+  async #begin(campaign: Campaign, from: CampaignStatus[]): Promise<void> {
+    const { store, clock } = this.#deps;
+    const template =
+      campaign.templateId === null
+        ? null
+        : await store.templates.get(campaign.workspaceId, campaign.templateId);
+    if (template === null)
+      throw new KurirError('campaign.invalid', 'The template of this campaign no longer exists');
+    const now = clock.now();
+    const snapshot = { variants: template.variants, attachments: template.attachments };
+    await this.#move(
+      campaign,
+      from,
+      { status: 'running', template: snapshot, startedAt: now },
+      'campaign.started',
+      {},
+    );
+    const started = await store.campaigns.find(campaign.id);
+    if (started !== null) void this.#deps.expander.expand(started);
+    await this.#deps.dispatcher.campaignChanged(campaign.id);
+  }
+
+  async #move(
+    campaign: Campaign,
+    from: CampaignStatus[],
+    change: Parameters<Store['campaigns']['transition']>[2],
+    event: KurirEventType,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const ok = await this.#deps.store.campaigns.transition(campaign.id, from, change, this.#deps.clock.now());
+    if (!ok)
+      throw new KurirError(
+        'campaign.invalid_state',
+        `Campaign ${campaign.id} changed meanwhile; reload it and try again`,
+      );
+    this.#publish(event, campaign, data);
+  }
+
+  #publish(type: KurirEventType, campaign: Campaign, data: Record<string, unknown>): void {
+    this.#deps.bus.publish({
+      type,
+      at: this.#deps.clock.now(),
+      workspaceId: campaign.workspaceId,
+      campaignId: campaign.id,
+      data,
+    });
+  }
+
+  async #get(workspaceId: string, id: string): Promise<Campaign> {
+    const campaign = await this.#deps.store.campaigns.get(workspaceId, id);
+    if (campaign === null) throw notFound(id);
+    return campaign;
+  }
+}

@@ -1,0 +1,136 @@
+import type { Audience } from '../domain/campaign.ts';
+import { type FieldError, KurirError } from '../domain/errors.ts';
+import { type MediaProbe, mediaLimits, mediaTypes } from '../domain/media.ts';
+import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
+import { isValidZone, type SendWindow } from '../domain/pacing/send-window.ts';
+import type { Attachment, Template } from '../domain/template.ts';
+
+export type { MediaProbe };
+
+import type { Store } from '../store/store.ts';
+
+export interface CampaignDefinition {
+  name: string;
+  templateId: string;
+  audience: Audience;
+  senderIds: string[];
+  pacing: PacingInput;
+  window: SendWindow | null;
+  startAt: number | null;
+}
+
+function hm(text: string): number {
+  const [h, m] = text.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * Checks that a campaign can run as defined, naming every problem with its place: the
+ * template and senders exist in the workspace, listed contacts exist, the pacing and
+ * window make sense. Schema validation has already checked types and ranges.
+ */
+export async function checkDefinition(
+  store: Store,
+  workspaceId: string,
+  d: CampaignDefinition,
+): Promise<Template> {
+  const errors: FieldError[] = [];
+  const template = await store.templates.get(workspaceId, d.templateId);
+  if (template === null)
+    errors.push({ pointer: '/templateId', detail: 'is not a template of this workspace' });
+  if (new Set(d.senderIds).size !== d.senderIds.length)
+    errors.push({ pointer: '/senderIds', detail: 'lists a sender twice' });
+  for (const [i, id] of d.senderIds.entries()) {
+    if ((await store.senders.get(workspaceId, id)) === null) {
+      errors.push({ pointer: `/senderIds/${i}`, detail: 'is not a sender of this workspace' });
+    }
+  }
+  if (d.audience.contactIds !== undefined) {
+    const found = new Set(
+      (
+        await store.contacts.list(
+          workspaceId,
+          { ids: d.audience.contactIds },
+          { limit: d.audience.contactIds.length },
+        )
+      ).items.map((c) => c.id),
+    );
+    for (const [i, id] of d.audience.contactIds.entries()) {
+      if (!found.has(id))
+        errors.push({ pointer: `/audience/contactIds/${i}`, detail: 'is not a contact of this workspace' });
+    }
+  }
+  const p = d.pacing;
+  if (p.preset === 'manual') {
+    if (p.minSeconds === undefined || p.maxSeconds === undefined) {
+      errors.push({ pointer: '/pacing', detail: 'a manual pacing needs minSeconds and maxSeconds' });
+    } else if (p.minSeconds > p.maxSeconds) {
+      errors.push({ pointer: '/pacing/maxSeconds', detail: 'must not be less than minSeconds' });
+    }
+  }
+  if (p.batch !== undefined && p.batch.minSeconds > p.batch.maxSeconds) {
+    errors.push({ pointer: '/pacing/batch/maxSeconds', detail: 'must not be less than minSeconds' });
+  }
+  if (d.window !== null) {
+    if (!isValidZone(d.window.timezone)) {
+      errors.push({ pointer: '/window/timezone', detail: 'is not an IANA time zone such as Europe/Berlin' });
+    }
+    if (hm(d.window.from) === hm(d.window.to)) {
+      errors.push({
+        pointer: '/window/to',
+        detail: 'must differ from `from` (a window of no time never opens)',
+      });
+    }
+  }
+  if (errors.length > 0 || template === null) {
+    throw new KurirError('campaign.invalid', 'The campaign cannot run as defined', { errors });
+  }
+  return template;
+}
+
+/**
+ * Before a start: every attachment is there and within WhatsApp's size and type limits.
+ * Uploaded files are checked from their stored metadata, URLs with a HEAD request.
+ */
+export async function checkMedia(
+  store: Store,
+  probe: MediaProbe,
+  workspaceId: string,
+  attachments: readonly Attachment[],
+): Promise<void> {
+  const errors: FieldError[] = [];
+  for (const [i, a] of attachments.entries()) {
+    const at = `/template/attachments/${i}`;
+    let size: number | null = null;
+    let contentType: string | null = null;
+    if (a.fileId !== undefined) {
+      const file = await store.files.get(workspaceId, a.fileId);
+      if (file === null) {
+        errors.push({ pointer: `${at}/fileId`, detail: 'the uploaded file no longer exists' });
+        continue;
+      }
+      size = file.size;
+      contentType = file.contentType;
+    } else if (a.url !== undefined) {
+      const result = await probe(a.url);
+      if ('error' in result) {
+        errors.push({ pointer: `${at}/url`, detail: `cannot be fetched: ${result.error}` });
+        continue;
+      }
+      ({ size, contentType } = result);
+    }
+    if (size !== null && size > mediaLimits[a.type]) {
+      errors.push({
+        pointer: at,
+        detail: `is ${size} bytes; WhatsApp takes ${a.type} up to ${mediaLimits[a.type]} bytes`,
+      });
+    }
+    const bareType = contentType?.split(';')[0]?.trim().toLowerCase() ?? null;
+    if (bareType !== null && bareType !== 'application/octet-stream' && !mediaTypes[a.type].test(bareType)) {
+      errors.push({ pointer: at, detail: `is ${bareType}, which WhatsApp does not send as ${a.type}` });
+    }
+  }
+  if (errors.length > 0) {
+    throw new KurirError('campaign.invalid', 'Some attachments cannot be sent', { errors });
+  }
+}

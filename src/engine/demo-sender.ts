@@ -1,0 +1,33 @@
+import type { Clock } from '../domain/clock.ts';
+import type { IdFactory } from '../domain/id.ts';
+import type { Sender } from '../domain/sender.ts';
+import type { Store } from '../store/store.ts';
+
+/** The simulated number a new workspace starts with. */
+export const DEMO_SENDER_PHONE = '+15550100001';
+
+/**
+ * Gives a new workspace one sender on the built-in simulator, paired already, so a first
+ * campaign can run within a minute of `npm start` without a phone.
+ */
+export async function addDemoSender(
+  deps: { store: Store; clock: Clock; newId: IdFactory },
+  workspaceId: string,
+): Promise<Sender> {
+  const now = deps.clock.now();
+  const sender: Sender = {
+    id: deps.newId('snd'),
+    workspaceId,
+    name: 'Simulator',
+    driver: 'simulator',
+    config: { phone: DEMO_SENDER_PHONE, autoPair: true },
+    phone: null,
+    connection: 'pairing',
+    connectionReason: null,
+    quotas: {},
+    pausedReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return deps.store.senders.create(sender);
+}

@@ -1,0 +1,306 @@
+import type { Logger } from 'pino';
+import type { CancelTimer, Clock } from '../domain/clock.ts';
+import { QUOTA_HORIZON_MS } from '../domain/pacing/quota.ts';
+import { nextInWindow } from '../domain/pacing/send-window.ts';
+import type { Random } from '../domain/random.ts';
+import type { RetryPolicy } from '../domain/retry-policy.ts';
+import type { Attachment } from '../domain/template.ts';
+import type { ClaimedMessage, Settlement } from '../store/message-queue.ts';
+import type { Store } from '../store/store.ts';
+import type { EventBus } from './event-bus.ts';
+import { GroupCommit } from './group-commit.ts';
+import { type Delivery, deliver, type SenderSignal } from './message-delivery.ts';
+import { publishSettlements } from './message-events.ts';
+import { prechecks } from './prechecks.ts';
+import { type Flight, RunningCampaign } from './running-campaign.ts';
+import { SenderPace } from './sender-pace.ts';
+import type { SenderSession, SenderSessions } from './sender-sessions.ts';
+
+export interface DispatcherSettings {
+  retry: RetryPolicy;
+  /** Rows claimed at once per sender when a campaign has no pacing. */
+  claimBatch: number;
+  /** Sends in flight per sender when a campaign has no pacing (one otherwise). */
+  maxInFlightPerSender: number;
+}
+
+export interface DispatcherDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  bus: EventBus;
+  log: Logger;
+  sessions: SenderSessions;
+  settings: DispatcherSettings;
+  mediaUrl: (attachment: Attachment, workspaceId: string) => string;
+  /** Told when a campaign may have finished (its last row settled). */
+  onSettled: (campaignIds: Set<string>) => void;
+  /** Observes each send's planned and actual start, for the pacing benchmark. */
+  trace?: (t: { senderId: string; plannedAt: number; startedAt: number }) => void;
+}
+
+/**
+ * Sends due messages at each sender's pace. It never sleeps holding a message: it claims
+ * what is due now, sets one timer for the earliest instant something else becomes due
+ * (a sender's gap, a quota, a window, a retry) and is woken early by anything that may
+ * change the answer (a settled send, a sender reconnecting, a campaign starting).
+ */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #campaigns = new Map<string, RunningCampaign>();
+  readonly #paces = new Map<string, SenderPace>();
+  /** Campaign → workspace, for events about settled rows of campaigns no longer running. */
+  readonly #workspaceOf = new Map<string, string>();
+  readonly #settles: GroupCommit<Settlement>;
+  #timer: CancelTimer | null = null;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #ticking = false;
+  #again = false;
+  #closed = false;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+    this.#settles = new GroupCommit((items) => this.#writeSettlements(items));
+  }
+
+  /** Loads every running campaign and starts sending. */
+  async start(): Promise<void> {
+    for (const campaign of await this.#deps.store.campaigns.withStatus(['running'])) {
+      this.#campaigns.set(campaign.id, new RunningCampaign(campaign));
+      this.#workspaceOf.set(campaign.id, campaign.workspaceId);
+    }
+    this.wake();
+  }
+
+  /** Runs a scheduling pass soon; calls made while one runs fold into one more pass. */
+  wake(): void {
+    if (this.#closed) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = true;
+    queueMicrotask(() => void this.#loop());
+  }
+
+  /**
+   * Re-reads a campaign after its state changed. When it no longer runs, no new send of it
+   * starts from this moment, sends not yet handed to a driver go back to the queue, and
+   * this resolves only once the sends already under way are settled: a pause response
+   * sent after this never precedes a send.
+   */
+  async campaignChanged(campaignId: string): Promise<void> {
+    const campaign = await this.#deps.store.campaigns.find(campaignId);
+    const previous = this.#campaigns.get(campaignId);
+    if (campaign !== null) this.#workspaceOf.set(campaign.id, campaign.workspaceId);
+    if (campaign !== null && campaign.status === 'running') {
+      const next = new RunningCampaign(campaign);
+      if (previous) for (const f of previous.flights) next.flights.add(f);
+      this.#campaigns.set(campaignId, next);
+      if (previous === undefined) for (const id of campaign.senderIds) this.#paces.get(id)?.resetRun();
+      this.wake();
+      return;
+    }
+    this.#campaigns.delete(campaignId);
+    if (previous === undefined) return;
+    previous.halted = true;
+    for (const flight of previous.flights) flight.cancelWait?.();
+    await Promise.all([...previous.flights].map((f) => f.done));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#closed = true;
+    this.#timer?.();
+    for (const run of this.#campaigns.values()) {
+      run.halted = true;
+      for (const flight of run.flights) flight.cancelWait?.();
+    }
+    await Promise.all([...this.#campaigns.values()].flatMap((r) => [...r.flights].map((f) => f.done)));
+    await this.#settles.flushed();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        await this.#tick();
+      } while (this.#again && !this.#closed);
+    } catch (error) {
+      this.#deps.log.error({ err: error }, 'dispatcher pass failed; retrying in a second');
+      this.#arm(this.#deps.clock.now() + 1000);
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const { clock, sessions, store } = this.#deps;
+    const now = clock.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const run of [...this.#campaigns.values()]) {
+      if (run.halted) continue;
+      const window = run.campaign.window;
+      if (window !== null) {
+        const open = nextInWindow(window, now);
+        if (open === null) continue;
+        if (open > now) {
+          earliest = Math.min(earliest, open);
+          continue;
+        }
+      }
+      let readySenders = 0;
+      let claimedAny = false;
+      for (const senderId of run.campaign.senderIds) {
+        const session = sessions.get(senderId);
+        if (session === undefined || !session.canSend()) continue;
+        const pace = await this.#pace(senderId, now);
+        const maxInFlight = run.unpaced ? this.#deps.settings.maxInFlightPerSender : 1;
+        if (pace.inFlight >= maxInFlight) continue;
+        const quotas = session.sender.quotas;
+        const readyAt = pace.readyAt(now, quotas, session.driver.capabilities.maxPerSecond);
+        if (readyAt > now) {
+          earliest = Math.min(earliest, readyAt);
+          continue;
+        }
+        readySenders++;
+        const room = Math.min(
+          maxInFlight - pace.inFlight,
+          pace.quotaRoom(now, quotas),
+          run.unpaced ? this.#deps.settings.claimBatch : 1,
+        );
+        if (room <= 0) continue;
+        const claimed = await store.transaction((tx) =>
+          tx.queue.claim(run.id, senderId, room, now, (candidate) => run.plan(candidate)),
+        );
+        if (claimed.length === 0) break; // nothing due in this campaign for any sender
+        claimedAny = true;
+        for (const _ of claimed) {
+          const { gapMs } = pace.claimed(now, run.policy, this.#deps.random);
+          pace.nextFreeAt = now + gapMs;
+          pace.inFlight++;
+        }
+        this.#deps.trace?.({ senderId, plannedAt: readyAt, startedAt: clock.now() });
+        this.#launch(run, session, pace, claimed);
+      }
+      if (!claimedAny && readySenders > 0) {
+        const due = await store.messages.nextDueAt(run.id);
+        if (due !== null && due > now) earliest = Math.min(earliest, due);
+      }
+    }
+    this.#arm(earliest);
+  }
+
+  #arm(at: number): void {
+    if (this.#closed || at === Number.POSITIVE_INFINITY) return;
+    if (this.#timer !== null && this.#timerAt <= at) return;
+    this.#timer?.();
+    this.#timerAt = at;
+    this.#timer = this.#deps.clock.timer(at, () => {
+      this.#timer = null;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.wake();
+    });
+  }
+
+  async #pace(senderId: string, now: number): Promise<SenderPace> {
+    let pace = this.#paces.get(senderId);
+    if (pace === undefined) {
+      // Quotas count what the sender claimed before a restart too.
+      pace = new SenderPace(await this.#deps.store.messages.claimTimes(senderId, now - QUOTA_HORIZON_MS));
+      this.#paces.set(senderId, pace);
+    }
+    return pace;
+  }
+
+  /** Checks, sends and settles a claimed batch without holding up the scheduling pass. */
+  #launch(run: RunningCampaign, session: SenderSession, pace: SenderPace, claimed: ClaimedMessage[]): void {
+    const flights = new Map<string, Flight>();
+    const finished = new Map<string, () => void>();
+    for (const message of claimed) {
+      let resolve: () => void = () => {};
+      const flight: Flight = {
+        messageId: message.id,
+        stage: 'waiting',
+        cancelWait: null,
+        done: new Promise<void>((r) => {
+          resolve = r;
+        }),
+      };
+      flights.set(message.id, flight);
+      finished.set(message.id, resolve);
+      run.flights.add(flight);
+    }
+    const settle = async (message: ClaimedMessage, delivery: Delivery) => {
+      try {
+        await Promise.all(delivery.settlements.map((s) => this.#settles.add(s)));
+        if (delivery.signal !== null) this.#senderSignal(session, pace, delivery.signal);
+      } catch (error) {
+        // Left `sending`: the next start-up's recovery decides (re-send or reconcile).
+        this.#deps.log.error({ err: error, messageId: message.id }, 'could not record a send outcome');
+      } finally {
+        const flight = flights.get(message.id);
+        if (flight) run.flights.delete(flight);
+        pace.inFlight--;
+        finished.get(message.id)?.();
+        this.wake();
+      }
+    };
+    void (async () => {
+      let ready: ClaimedMessage[] = claimed;
+      try {
+        const checked = await prechecks(this.#deps.store, session, run, claimed, this.#deps.clock.now());
+        ready = checked.ready;
+        for (const [message, delivery] of checked.decided) void settle(message, delivery);
+      } catch (error) {
+        this.#deps.log.warn(
+          { err: error, campaignId: run.id },
+          'pre-send checks failed; sending without them',
+        );
+      }
+      for (const message of ready) {
+        const flight = flights.get(message.id) as Flight;
+        const delivery = await deliver(
+          {
+            ...this.#deps,
+            retry: this.#deps.settings.retry,
+            wait: (ms, onCancel) => this.#wait(ms, onCancel),
+          },
+          run,
+          session,
+          message,
+          flight,
+        );
+        void settle(message, delivery);
+      }
+    })();
+  }
+
+  #wait(ms: number, onCancel: (cancel: () => void) => void): Promise<boolean> {
+    return new Promise((resolve) => {
+      const stop = this.#deps.clock.timer(this.#deps.clock.now() + ms, () => resolve(true));
+      onCancel(() => {
+        stop();
+        resolve(false);
+      });
+    });
+  }
+
+  #senderSignal(session: SenderSession, pace: SenderPace, signal: SenderSignal): void {
+    const now = this.#deps.clock.now();
+    if (signal.kind === 'rate_limited') {
+      pace.nextFreeAt = Math.max(pace.nextFreeAt, now + (signal.retryAfterMs ?? 60_000));
+      return;
+    }
+    // Stop using the sender at once; its driver's own event confirms the state.
+    session.sender = { ...session.sender, connection: signal.kind, connectionReason: signal.detail };
+  }
+
+  async #writeSettlements(items: Settlement[]): Promise<void> {
+    const { store, clock } = this.#deps;
+    const now = clock.now();
+    const applied = await store.transaction((tx) => tx.queue.settle(items, now));
+    publishSettlements(this.#deps.bus, (id) => this.#workspaceOf.get(id), applied, now);
+    const campaigns = new Set(applied.filter((s) => s.kind !== 'progress').map((s) => s.campaignId));
+    if (campaigns.size > 0) this.#deps.onSettled(campaigns);
+  }
+}

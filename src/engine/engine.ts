@@ -1,0 +1,170 @@
+import type { Logger } from 'pino';
+import type { CancelTimer, Clock } from '../domain/clock.ts';
+import type { IdFactory } from '../domain/id.ts';
+import type { Random } from '../domain/random.ts';
+import type { RetryPolicy } from '../domain/retry-policy.ts';
+import type { Attachment } from '../domain/template.ts';
+import type { Store } from '../store/store.ts';
+import { AudienceExpander } from './audience-expander.ts';
+import { CampaignLifecycle } from './campaign-lifecycle.ts';
+import { ProgressTracker } from './campaign-progress.ts';
+import type { MediaProbe } from './campaign-validation.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { EventBus } from './event-bus.ts';
+import { MessageEventWriter } from './message-event-writer.ts';
+import { type DriverFactory, SenderSessions } from './sender-sessions.ts';
+
+export interface EngineSettings {
+  retry: RetryPolicy;
+  claimBatch: number;
+  maxInFlightPerSender: number;
+  /**
+   * How long a row a crash left `sending` on a driver without idempotent ids waits for a
+   * receipt before it is failed as `unknown_outcome` (never re-sent).
+   */
+  reconcileGraceMs: number;
+}
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  newId: IdFactory;
+  drivers: DriverFactory;
+  probeMedia: MediaProbe;
+  mediaUrl: (attachment: Attachment, workspaceId: string) => string;
+  settings: EngineSettings;
+  bus?: EventBus;
+  trace?: (t: { senderId: string; plannedAt: number; startedAt: number }) => void;
+}
+
+/**
+ * The sending machinery wired together: sessions, dispatcher, expansion, lifecycle and
+ * the writer for receipts. `start` runs the crash-recovery pass before anything sends.
+ */
+export class Engine {
+  readonly bus: EventBus;
+  readonly sessions: SenderSessions;
+  readonly dispatcher: Dispatcher;
+  readonly expander: AudienceExpander;
+  readonly campaigns: CampaignLifecycle;
+  readonly events: MessageEventWriter;
+  readonly progress: ProgressTracker;
+  readonly #deps: EngineDeps;
+  #reconcileTimer: CancelTimer | null = null;
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+    const { store, clock, random, log, newId } = deps;
+    this.bus = deps.bus ?? new EventBus();
+    this.progress = new ProgressTracker(this.bus);
+    this.sessions = new SenderSessions({
+      store,
+      clock,
+      bus: this.bus,
+      log: log.child({ component: 'senders' }),
+      factory: deps.drivers,
+    });
+    this.events = new MessageEventWriter({
+      store,
+      clock,
+      bus: this.bus,
+      log: log.child({ component: 'receipts' }),
+      newId,
+    });
+    this.dispatcher = new Dispatcher({
+      store,
+      clock,
+      random,
+      bus: this.bus,
+      log: log.child({ component: 'dispatcher' }),
+      sessions: this.sessions,
+      settings: deps.settings,
+      mediaUrl: deps.mediaUrl,
+      onSettled: (ids) =>
+        void this.campaigns.checkCompletion(ids).catch((e: unknown) => this.#logError(e, 'completion check')),
+      ...(deps.trace ? { trace: deps.trace } : {}),
+    });
+    this.expander = new AudienceExpander({
+      store,
+      clock,
+      log: log.child({ component: 'expansion' }),
+      onRows: () => this.dispatcher.wake(),
+      onExpanded: (id) =>
+        void this.campaigns
+          .checkCompletion([id])
+          .catch((e: unknown) => this.#logError(e, 'completion check')),
+    });
+    this.campaigns = new CampaignLifecycle({
+      store,
+      clock,
+      bus: this.bus,
+      log: log.child({ component: 'campaigns' }),
+      newId,
+      dispatcher: this.dispatcher,
+      expander: this.expander,
+      sessions: this.sessions,
+      probeMedia: deps.probeMedia,
+    });
+    this.sessions.handleMessages((handled) => this.events.handle(handled));
+    this.sessions.onSenderChange((sender) => {
+      this.dispatcher.wake();
+      void this.campaigns.senderChanged(sender).catch((e: unknown) => this.#logError(e, 'sender change'));
+    });
+  }
+
+  /**
+   * Restores sender sessions, settles what a crash left `sending` (re-queued where the
+   * driver makes a re-send safe, otherwise awaiting a receipt), then starts sending.
+   */
+  async start(): Promise<void> {
+    const { store, clock, settings } = this.#deps;
+    await this.sessions.restoreAll();
+    const idempotent = (await store.senders.all())
+      .filter((s) => this.sessions.get(s.id)?.driver.capabilities.idempotentIds === true)
+      .map((s) => s.id);
+    const now = clock.now();
+    const touched = await store.transaction((tx) =>
+      tx.queue.recoverSending(idempotent, now, now + settings.reconcileGraceMs),
+    );
+    if (touched.length > 0)
+      this.#deps.log.info({ campaigns: touched.length }, 'recovered messages a stop left sending');
+    await this.dispatcher.start();
+    await this.expander.resumeUnfinished();
+    this.campaigns.armSchedule();
+    const running = await store.campaigns.withStatus(['running']);
+    await this.campaigns.checkCompletion(running.map((c) => c.id));
+    await this.#armReconcile();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#reconcileTimer?.();
+    this.campaigns.dispose();
+    await this.dispatcher[Symbol.asyncDispose]();
+    await this.expander.idle();
+    await this.sessions[Symbol.asyncDispose]();
+    await this.events.flushed();
+  }
+
+  async #armReconcile(): Promise<void> {
+    const { store, clock } = this.#deps;
+    this.#reconcileTimer?.();
+    this.#reconcileTimer = null;
+    const at = await store.messages.nextReconcileAt();
+    if (at === null) return;
+    this.#reconcileTimer = clock.timer(at, () => {
+      void (async () => {
+        const ids = await store.transaction((tx) => tx.queue.expireReconciliation(clock.now()));
+        if (ids.length > 0)
+          this.#deps.log.warn({ campaigns: ids.length }, 'messages with unknown outcome failed');
+        await this.campaigns.checkCompletion(ids);
+        await this.#armReconcile();
+      })().catch((e: unknown) => this.#logError(e, 'reconciliation'));
+    });
+  }
+
+  #logError(error: unknown, what: string): void {
+    this.#deps.log.error({ err: error }, `${what} failed`);
+  }
+}

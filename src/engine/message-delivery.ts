@@ -1,0 +1,167 @@
+import type { Clock } from '../domain/clock.ts';
+import { typingMs } from '../domain/pacing/pacing-policy.ts';
+import type { Random } from '../domain/random.ts';
+import { type RetryPolicy, retryAt } from '../domain/retry-policy.ts';
+import type { Attachment } from '../domain/template.ts';
+import { waMessageId } from '../domain/wa-message-id.ts';
+import type { MessagePart, SendError } from '../drivers/driver.ts';
+import type { ClaimedMessage, Settlement } from '../store/message-queue.ts';
+import type { RunningCampaign } from './running-campaign.ts';
+import type { SenderSession } from './sender-sessions.ts';
+
+export interface DeliveryDeps {
+  clock: Clock;
+  random: Random;
+  retry: RetryPolicy;
+  /** Where a driver can read an attachment: its URL, or the stored file's path. */
+  mediaUrl: (attachment: Attachment, workspaceId: string) => string;
+  /** A wait that a halted campaign can cut short; resolves false when cancelled. */
+  wait: (ms: number, onCancel: (cancel: () => void) => void) => Promise<boolean>;
+}
+
+/** What happened to the sender during a send, for the dispatcher to act on. */
+export interface SenderSignal {
+  kind: 'rate_limited' | 'banned' | 'logged_out';
+  retryAfterMs?: number;
+  detail: string;
+}
+
+export interface Delivery {
+  settlements: Settlement[];
+  signal: SenderSignal | null;
+}
+
+const partTypeOf: Record<Attachment['type'], MessagePart['type']> = {
+  image: 'image',
+  video: 'video',
+  audio: 'audio',
+  document: 'document',
+};
+
+/** The parts of a message: its text, then one part per attachment (with its caption). */
+export function partsOf(
+  run: RunningCampaign,
+  message: ClaimedMessage,
+  mediaUrl: DeliveryDeps['mediaUrl'],
+): MessagePart[] {
+  const parts: MessagePart[] = [];
+  if (message.text.trim() !== '')
+    parts.push({ id: message.waId, to: message.phone, type: 'text', text: message.text });
+  const attachments = run.attachmentsFor(message, message.waId);
+  for (const [i, a] of attachments.entries()) {
+    const part: MessagePart = {
+      // The first part always carries the message's own id: receipts are matched by it.
+      id:
+        parts.length === 0
+          ? message.waId
+          : waMessageId(
+              run.campaign.workspaceId,
+              run.campaign.id,
+              message.contactId ?? message.phone,
+              0,
+              i + 1,
+            ),
+      to: message.phone,
+      type: partTypeOf[a.type as Attachment['type']],
+      media: {
+        url: mediaUrl(a, run.campaign.workspaceId),
+        ...(a.fileName === undefined ? {} : { fileName: a.fileName }),
+      },
+    };
+    if (a.caption !== undefined && a.type !== 'audio') part.text = a.caption;
+    parts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * Sends one claimed message through a sender and says how to settle it. Never throws for
+ * what the network does: every driver error becomes a settlement (retry with backoff, fail,
+ * skip, or release when the sender itself is the problem).
+ */
+export async function deliver(
+  deps: DeliveryDeps,
+  run: RunningCampaign,
+  session: SenderSession,
+  message: ClaimedMessage,
+  flight: { stage: 'waiting' | 'sending'; cancelWait: (() => void) | null },
+): Promise<Delivery> {
+  const base = { id: message.id, campaignId: run.id, attempt: message.attempt };
+  const release: Delivery = { settlements: [{ kind: 'release', ...base }], signal: null };
+  const { driver } = session;
+  const typing = driver.capabilities.typing ? typingMs(run.policy, message.text.length, deps.random) : 0;
+  if (typing > 0 && !run.halted) {
+    await driver.setTyping(message.phone, 'composing');
+    const finished = await deps.wait(typing, (cancel) => {
+      flight.cancelWait = cancel;
+    });
+    flight.cancelWait = null;
+    if (!finished) return release;
+  }
+  // Checked in the same synchronous step as the call below: once a pause is recorded, no
+  // send that has not started yet will start.
+  if (run.halted || !session.canSend()) return release;
+  flight.stage = 'sending';
+  const parts = partsOf(run, message, deps.mediaUrl);
+  let providerId = message.waId;
+  for (let i = message.partsSent; i < parts.length; i++) {
+    const result = await driver.send(parts[i] as MessagePart);
+    if (!result.ok) return failure(deps, base, message, result.error, i);
+    if (i === 0) providerId = result.providerId;
+  }
+  return {
+    settlements: [{ kind: 'sent', ...base, providerId, partsSent: parts.length, at: deps.clock.now() }],
+    signal: null,
+  };
+}
+
+function failure(
+  deps: DeliveryDeps,
+  base: { id: string; campaignId: string; attempt: number },
+  message: ClaimedMessage,
+  error: SendError,
+  partIndex: number,
+): Delivery {
+  const now = deps.clock.now();
+  const detail = `${error.code}: ${error.detail}`;
+  const settlements: Settlement[] = [];
+  if (partIndex > message.partsSent) settlements.push({ kind: 'progress', ...base, partsSent: partIndex });
+  switch (error.kind) {
+    case 'retryable':
+    case 'rate_limited': {
+      const at = retryAt(deps.retry, message.attempt, now, deps.random, error.retryAfterMs);
+      settlements.push(
+        at === null
+          ? {
+              kind: 'failed',
+              ...base,
+              reason: error.kind,
+              detail: `gave up after ${message.attempt} attempts; ${detail}`,
+              at: now,
+            }
+          : { kind: 'retry', ...base, nextAt: at, reason: error.kind, detail },
+      );
+      const signal: SenderSignal | null =
+        error.kind === 'rate_limited'
+          ? {
+              kind: 'rate_limited',
+              detail,
+              ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+            }
+          : null;
+      return { settlements, signal };
+    }
+    case 'not_on_whatsapp':
+      settlements.push({ kind: 'skipped', ...base, reason: 'not_on_whatsapp', detail });
+      return { settlements, signal: null };
+    case 'invalid_recipient':
+    case 'permanent':
+      settlements.push({ kind: 'failed', ...base, reason: error.kind, detail, at: now });
+      return { settlements, signal: null };
+    case 'banned':
+    case 'logged_out':
+      // The sender, not the message, failed: back to the queue for another sender.
+      settlements.push({ kind: 'release', ...base });
+      return { settlements, signal: { kind: error.kind, detail } };
+  }
+}

@@ -1,0 +1,66 @@
+import type { Campaign } from '../domain/campaign.ts';
+import { type PacingPolicy, resolvePacing } from '../domain/pacing/pacing-policy.ts';
+import { type MessageRenderer, prepareMessage } from '../domain/template/render-message.ts';
+import { waMessageId } from '../domain/wa-message-id.ts';
+import type { ClaimCandidate, ClaimPlan } from '../store/message-queue.ts';
+
+/** A send the dispatcher has claimed and not yet settled. */
+export interface Flight {
+  messageId: string;
+  /** `waiting` until the driver is called; a halted campaign releases waiting flights. */
+  stage: 'waiting' | 'sending';
+  /** Cancels a wait (typing) so a paused campaign releases the message at once. */
+  cancelWait: (() => void) | null;
+  done: Promise<void>;
+}
+
+/**
+ * What the dispatcher keeps for a running campaign: its definition, the parsed template,
+ * the resolved pacing, and its sends in flight. Rebuilt from the store whenever the
+ * campaign changes; `halted` is set the moment it stops running so no new send starts.
+ */
+export class RunningCampaign {
+  readonly campaign: Campaign;
+  readonly policy: PacingPolicy;
+  readonly render: MessageRenderer;
+  readonly flights = new Set<Flight>();
+  halted = false;
+
+  constructor(campaign: Campaign) {
+    this.campaign = campaign;
+    this.policy = resolvePacing(campaign.pacing);
+    this.render = prepareMessage(campaign.template ?? { variants: [''], attachments: [] });
+  }
+
+  get id(): string {
+    return this.campaign.id;
+  }
+
+  /** No gaps at all: the sender may have several sends in flight. */
+  get unpaced(): boolean {
+    return this.policy.maxGapMs === 0 && this.policy.batch === null && this.policy.typing === null;
+  }
+
+  /**
+   * Fixes a claimed row's WhatsApp id and text before any send. Both are derived from what
+   * the message is (the id) and seeded by it (the text), so a re-claim after a retry or a
+   * crash yields exactly the same ones; a stored text is kept as it was sent.
+   */
+  plan(candidate: ClaimCandidate): ClaimPlan {
+    const waId =
+      candidate.waId ??
+      waMessageId(this.campaign.workspaceId, this.campaign.id, candidate.contactId ?? candidate.phone, 0);
+    if (candidate.text !== null && candidate.variant !== null) {
+      return { waId, text: candidate.text, variant: candidate.variant };
+    }
+    const contact = candidate.contact ?? { name: null, status: null, fields: {} };
+    const rendered = this.render({ ...contact, phone: candidate.phone }, waId);
+    return { waId, text: rendered.text, variant: rendered.variantIndex };
+  }
+
+  /** Captions of the attachments for this recipient, seeded like the text. */
+  attachmentsFor(candidate: { contact: ClaimCandidate['contact']; phone: string }, waId: string) {
+    const contact = candidate.contact ?? { name: null, status: null, fields: {} };
+    return this.render({ ...contact, phone: candidate.phone }, waId).attachments;
+  }
+}

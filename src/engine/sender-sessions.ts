@@ -1,0 +1,186 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.ts';
+import { canSend, type Sender, type SenderConnection } from '../domain/sender.ts';
+import type { Driver, DriverEvent } from '../drivers/driver.ts';
+import type { Store } from '../store/store.ts';
+import type { EventBus } from './event-bus.ts';
+
+/** Makes the driver for a sender. One implementation per deployment wires every kind. */
+export interface DriverFactory {
+  create(sender: Sender): Promise<Driver>;
+}
+
+/** A driver event that still has to be acknowledged once its effect is stored. */
+export interface HandledEvent {
+  senderId: string;
+  workspaceId: string;
+  event: DriverEvent;
+}
+
+/** What the engine does with a sender's message events; resolves once they are persisted. */
+export type MessageEventHandler = (handled: HandledEvent) => Promise<void>;
+
+export interface SenderSession {
+  readonly driver: Driver;
+  /** The sender as last stored (quotas, connection, pause). */
+  sender: Sender;
+  /** The QR code to scan while pairing, if the driver offered one. */
+  latestQr: string | null;
+  latestPairingCode: string | null;
+  canSend(): boolean;
+}
+
+export interface SenderSessionsDeps {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  log: Logger;
+  factory: DriverFactory;
+}
+
+/**
+ * Owns one live driver per sender: opens them at start-up, keeps each sender's stored
+ * connection state in step with its driver's events, and hands message events (receipts,
+ * inbound) to the engine. Listeners get told when a sender's ability to send changes.
+ */
+export class SenderSessions {
+  readonly #deps: SenderSessionsDeps;
+  readonly #sessions = new Map<string, { session: SenderSession; unsubscribe: () => void }>();
+  readonly #changeListeners = new Set<(sender: Sender) => void>();
+  #messageHandler: MessageEventHandler = async () => {};
+
+  constructor(deps: SenderSessionsDeps) {
+    this.#deps = deps;
+  }
+
+  /** Where receipts and inbound messages go. Set once, before `restoreAll`. */
+  handleMessages(handler: MessageEventHandler): void {
+    this.#messageHandler = handler;
+  }
+
+  onSenderChange(listener: (sender: Sender) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  get(senderId: string): SenderSession | undefined {
+    return this.#sessions.get(senderId)?.session;
+  }
+
+  /** Every stored sender gets its driver back and reconnects (sessions survive restarts). */
+  async restoreAll(): Promise<void> {
+    for (const sender of await this.#deps.store.senders.all()) {
+      try {
+        await this.open(sender);
+      } catch (error) {
+        this.#deps.log.error({ err: error, senderId: sender.id }, 'could not restore sender session');
+      }
+    }
+  }
+
+  /** Creates (or replaces) the driver of a sender and connects it unless it needs a person. */
+  async open(sender: Sender): Promise<SenderSession> {
+    await this.close(sender.id);
+    const driver = await this.#deps.factory.create(sender);
+    const session: SenderSession = {
+      driver,
+      sender,
+      latestQr: null,
+      latestPairingCode: null,
+      canSend: () => canSend(session.sender),
+    };
+    const unsubscribe = driver.onEvent((event) => this.#onEvent(session, event));
+    this.#sessions.set(sender.id, { session, unsubscribe });
+    if (sender.connection !== 'banned') await driver.connect();
+    return session;
+  }
+
+  async close(senderId: string): Promise<void> {
+    const entry = this.#sessions.get(senderId);
+    if (entry === undefined) return;
+    this.#sessions.delete(senderId);
+    entry.unsubscribe();
+    await entry.session.driver.close();
+  }
+
+  /** Re-reads a sender after the API changed it (name, quotas, pause) and tells listeners. */
+  async refresh(senderId: string): Promise<void> {
+    const entry = this.#sessions.get(senderId);
+    const sender = await this.#deps.store.senders.find(senderId);
+    if (entry === undefined || sender === null) return;
+    entry.session.sender = sender;
+    this.#notify(sender);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const id of [...this.#sessions.keys()]) await this.close(id);
+  }
+
+  /** Resolves once the event's effect is stored: the driver acknowledges it then. */
+  async #onEvent(session: SenderSession, event: DriverEvent): Promise<void> {
+    const { sender } = session;
+    const publish = (type: 'sender.qr' | 'sender.pairing_code', data: Record<string, unknown>) =>
+      this.#deps.bus.publish({
+        type,
+        at: this.#deps.clock.now(),
+        workspaceId: sender.workspaceId,
+        senderId: sender.id,
+        data,
+      });
+    switch (event.type) {
+      case 'qr':
+        publish('sender.qr', { qr: event.qr });
+        session.latestQr = event.qr;
+        return this.#setConnection(session, 'pairing', 'waiting for the QR code to be scanned', null);
+      case 'pairing_code':
+        publish('sender.pairing_code', { code: event.code });
+        session.latestPairingCode = event.code;
+        return;
+      case 'connected':
+        session.latestQr = null;
+        session.latestPairingCode = null;
+        return this.#setConnection(session, 'connected', null, event.phone);
+      case 'disconnected':
+        return this.#setConnection(session, 'disconnected', event.reason, null);
+      case 'logged_out':
+        return this.#setConnection(session, 'logged_out', event.reason, null);
+      case 'banned':
+        return this.#setConnection(session, 'banned', event.reason, null);
+      case 'receipt':
+      case 'inbound':
+        // A rejection leaves the event unacknowledged, so the driver delivers it again.
+        return this.#messageHandler({ senderId: sender.id, workspaceId: sender.workspaceId, event });
+    }
+  }
+
+  async #setConnection(
+    session: SenderSession,
+    connection: SenderConnection,
+    reason: string | null,
+    phone: string | null,
+  ): Promise<void> {
+    const now = this.#deps.clock.now();
+    const { sender } = session;
+    await this.#deps.store.senders.setConnection(sender.id, connection, reason, phone, now);
+    session.sender = {
+      ...sender,
+      connection,
+      connectionReason: reason,
+      phone: phone ?? sender.phone,
+      updatedAt: now,
+    };
+    this.#deps.log.info({ senderId: sender.id, connection, reason }, 'sender connection changed');
+    this.#deps.bus.publish({
+      type: 'sender.status',
+      at: now,
+      workspaceId: sender.workspaceId,
+      senderId: sender.id,
+      data: { connection, reason },
+    });
+    this.#notify(session.sender);
+  }
+
+  #notify(sender: Sender): void {
+    for (const listener of this.#changeListeners) listener(sender);
+  }
+}

@@ -1,0 +1,187 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import type { Campaign } from '../../src/domain/campaign.ts';
+import { newId } from '../../src/domain/id.ts';
+import type { Sender } from '../../src/domain/sender.ts';
+import type { Template } from '../../src/domain/template.ts';
+import type { Workspace } from '../../src/domain/workspace.ts';
+import {
+  SimulatorNetwork,
+  type SimulatorNetworkOptions,
+} from '../../src/drivers/simulator/simulator-network.ts';
+import type { CampaignDefinition } from '../../src/engine/campaign-validation.ts';
+import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
+import { Engine, type EngineSettings } from '../../src/engine/engine.ts';
+import type { KurirEvent } from '../../src/engine/event-bus.ts';
+import type { Store } from '../../src/store/store.ts';
+import { redactPaths } from '../../src/system/logger.ts';
+import { ManualClock } from './manual-clock.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { type Backend, openTestStore } from './stores.ts';
+
+export interface TestEngine {
+  engine: Engine;
+  store: Store;
+  clock: ManualClock;
+  network: SimulatorNetwork;
+  workspace: Workspace;
+  events: KurirEvent[];
+  logs: () => string;
+  ids: (prefix: string) => string;
+  addContacts(
+    n: number,
+    extra?: (i: number) => Partial<{ name: string; tags: string[]; fields: Record<string, string> }>,
+  ): Promise<string[]>;
+  addTemplate(variants: string[], attachments?: Template['attachments']): Promise<Template>;
+  addSender(name: string, config?: Record<string, unknown>, quotas?: Sender['quotas']): Promise<Sender>;
+  campaign(
+    definition: Partial<CampaignDefinition> & { templateId: string; senderIds: string[] },
+  ): Promise<Campaign>;
+  /** Moves the clock in steps, letting promises run between them, until `until` holds. */
+  runUntil(
+    until: () => Promise<boolean> | boolean,
+    options?: { stepMs?: number; maxMs?: number },
+  ): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export const phoneOf = (i: number) => `+49151${String(10_000_000 + i)}`;
+
+/** Lets queued promise callbacks and I/O (SQLite, the simulator) run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The real engine on a fresh store, with a manual clock and the in-process simulator
+ * (receipts after fixed delays), no real sleeps anywhere.
+ */
+export async function createTestEngine(
+  options: { backend?: Backend; network?: SimulatorNetworkOptions; settings?: Partial<EngineSettings> } = {},
+): Promise<TestEngine> {
+  const store = await openTestStore(options.backend ?? 'sqlite');
+  const clock = new ManualClock();
+  const random = new SeededRandom(21);
+  const ids = (prefix: string) => newId(prefix, clock.now(), random);
+  let output = '';
+  const log = pino(
+    { level: 'debug', redact: { paths: redactPaths, censor: '[redacted]' } },
+    new Writable({
+      write(chunk, _e, done) {
+        output += chunk.toString();
+        done();
+      },
+    }),
+  );
+  const network = new SimulatorNetwork(
+    { clock, random: new SeededRandom(5) },
+    { receipts: { deliveredAfterMs: [100, 100], readAfterMs: [500, 500] }, ...options.network },
+  );
+  const engine = new Engine({
+    store,
+    clock,
+    random,
+    log,
+    newId: ids,
+    drivers: new KurirDriverFactory({ clock, log, simulator: network }),
+    probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
+    mediaUrl: (a) => a.url ?? `file:${a.fileId}`,
+    settings: {
+      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
+      claimBatch: 20,
+      maxInFlightPerSender: 8,
+      reconcileGraceMs: 60_000,
+      ...options.settings,
+    },
+  });
+  const events: KurirEvent[] = [];
+  engine.bus.subscribe((e) => events.push(e));
+  const workspace = await store.workspaces.create({
+    id: ids('ws'),
+    name: 'Test',
+    defaultCountry: 'DE',
+    createdAt: clock.now(),
+  });
+  let contactCount = 0;
+  const t: TestEngine = {
+    engine,
+    store,
+    clock,
+    network,
+    workspace,
+    events,
+    ids,
+    logs: () => output,
+    async addContacts(n, extra) {
+      const made: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const i = contactCount++;
+        const more = extra?.(i) ?? {};
+        const c = await store.contacts.create({
+          id: ids('ct'),
+          workspaceId: workspace.id,
+          phone: phoneOf(i),
+          name: more.name ?? `Person ${i}`,
+          fields: more.fields ?? {},
+          tags: more.tags ?? [],
+          status: null,
+          consent: null,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+        });
+        made.push(c.id);
+      }
+      return made;
+    },
+    async addTemplate(variants, attachments = []) {
+      return store.templates.create({
+        id: ids('tpl'),
+        workspaceId: workspace.id,
+        name: `T${ids('x')}`,
+        variants,
+        attachments,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      });
+    },
+    async addSender(name, config = {}, quotas = {}) {
+      const phone = `+4915200${String(100000 + Math.floor(random.next() * 899999))}`;
+      const sender: Sender = {
+        id: ids('snd'),
+        workspaceId: workspace.id,
+        name,
+        driver: 'simulator',
+        config: { phone, autoPair: true, ...config },
+        phone: null,
+        connection: 'pairing',
+        connectionReason: null,
+        quotas,
+        pausedReason: null,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      };
+      await store.senders.create(sender);
+      await engine.sessions.open(sender);
+      await settle();
+      return (await store.senders.find(sender.id)) as Sender;
+    },
+    async campaign(definition) {
+      return engine.campaigns.create(workspace.id, { name: 'Campaign', ...definition });
+    },
+    async runUntil(until, { stepMs = 100, maxMs = 3_600_000 } = {}) {
+      const end = clock.now() + maxMs;
+      await settle();
+      while (!(await until())) {
+        if (clock.now() >= end) throw new Error(`condition not reached within ${maxMs} ms of simulated time`);
+        clock.advance(stepMs);
+        await settle();
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      await engine[Symbol.asyncDispose]();
+      await network.close();
+      await store.close();
+    },
+  };
+  return t;
+}

@@ -34,6 +34,12 @@ export interface SendError {
   detail: string;
   /** For `rate_limited` (and optionally `retryable`): wait at least this long. */
   retryAfterMs?: number;
+  /**
+   * The network may have taken the part although the call failed (a timeout, a connection
+   * lost after the request went out). Only a driver with `idempotentIds` may simply re-send;
+   * otherwise the engine waits for a receipt to tell.
+   */
+  uncertain?: boolean;
 }
 
 /** A send either was accepted by the network, with the id it goes by there, or failed. */

@@ -22,6 +22,7 @@ export interface DispatcherSettings {
   claimBatch: number;
   /** Sends in flight per sender when a campaign has no pacing (one otherwise). */
   maxInFlightPerSender: number;
+  reconcileGraceMs: number;
 }
 
 export interface DispatcherDeps {
@@ -172,7 +173,8 @@ export class Dispatcher {
         const claimed = await store.transaction((tx) =>
           tx.queue.claim(run.id, senderId, room, now, (candidate) => run.plan(candidate)),
         );
-        if (claimed.length === 0) break; // nothing due in this campaign for any sender
+        // Nothing due for this sender; another may still have rows pinned to it.
+        if (claimed.length === 0) continue;
         claimedAny = true;
         for (const _ of claimed) {
           const { gapMs } = pace.claimed(now, run.policy, this.#deps.random);
@@ -263,6 +265,7 @@ export class Dispatcher {
           {
             ...this.#deps,
             retry: this.#deps.settings.retry,
+            reconcileGraceMs: this.#deps.settings.reconcileGraceMs,
             wait: (ms, onCancel) => this.#wait(ms, onCancel),
           },
           run,
@@ -300,7 +303,9 @@ export class Dispatcher {
     const now = clock.now();
     const applied = await store.transaction((tx) => tx.queue.settle(items, now));
     publishSettlements(this.#deps.bus, (id) => this.#workspaceOf.get(id), applied, now);
-    const campaigns = new Set(applied.filter((s) => s.kind !== 'progress').map((s) => s.campaignId));
+    const campaigns = new Set(
+      applied.filter((s) => s.kind !== 'progress' && s.kind !== 'uncertain').map((s) => s.campaignId),
+    );
     if (campaigns.size > 0) this.#deps.onSettled(campaigns);
   }
 }

@@ -13,6 +13,8 @@ export interface DeliveryDeps {
   clock: Clock;
   random: Random;
   retry: RetryPolicy;
+  /** How long an attempt with an unknown outcome waits for a receipt (or its pinned sender). */
+  reconcileGraceMs: number;
   /** Where a driver can read an attachment: its URL, or the stored file's path. */
   mediaUrl: (attachment: Attachment, workspaceId: string) => string;
   /** A wait that a halted campaign can cut short; resolves false when cancelled. */
@@ -106,7 +108,7 @@ export async function deliver(
   let providerId = message.waId;
   for (let i = message.partsSent; i < parts.length; i++) {
     const result = await driver.send(parts[i] as MessagePart);
-    if (!result.ok) return failure(deps, base, message, result.error, i);
+    if (!result.ok) return failure(deps, base, message, result.error, i, session);
     if (i === 0) providerId = result.providerId;
   }
   return {
@@ -121,15 +123,29 @@ function failure(
   message: ClaimedMessage,
   error: SendError,
   partIndex: number,
+  session: SenderSession,
 ): Delivery {
   const now = deps.clock.now();
   const detail = `${error.code}: ${error.detail}`;
   const settlements: Settlement[] = [];
   if (partIndex > message.partsSent) settlements.push({ kind: 'progress', ...base, partsSent: partIndex });
+  const idempotent = session.driver.capabilities.idempotentIds;
+  if (error.uncertain === true && !idempotent) {
+    // The network may hold it already; a re-send could duplicate it. A receipt decides.
+    settlements.push({ kind: 'uncertain', ...base, reconcileBy: now + deps.reconcileGraceMs, detail });
+    return { settlements, signal: null };
+  }
   switch (error.kind) {
     case 'retryable':
     case 'rate_limited': {
       const at = retryAt(deps.retry, message.attempt, now, deps.random, error.retryAfterMs);
+      // After an uncertain attempt only the same sender may re-send (the id is dropped as
+      // a repeat within its chat); a row pinned earlier stays pinned.
+      const pinnedTo = message.resendVia ?? (error.uncertain === true ? session.sender.id : null);
+      const pin =
+        pinnedTo === null || at === null
+          ? {}
+          : { pin: { senderId: pinnedTo, deadline: at + deps.reconcileGraceMs } };
       settlements.push(
         at === null
           ? {
@@ -139,7 +155,7 @@ function failure(
               detail: `gave up after ${message.attempt} attempts; ${detail}`,
               at: now,
             }
-          : { kind: 'retry', ...base, nextAt: at, reason: error.kind, detail },
+          : { kind: 'retry', ...base, nextAt: at, reason: error.kind, detail, ...pin },
       );
       const signal: SenderSignal | null =
         error.kind === 'rate_limited'

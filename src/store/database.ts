@@ -181,6 +181,7 @@ export interface MessageTable {
   delivered_at: number | null;
   read_at: number | null;
   reconcile_by: number | null;
+  resend_via: string | null;
   created_at: number;
   updated_at: number;
 }

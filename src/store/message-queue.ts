@@ -18,6 +18,8 @@ export interface ClaimCandidate {
   text: string | null;
   variant: number | null;
   partsSent: number;
+  /** When set, only this sender may send it: an earlier attempt's outcome is unknown. */
+  resendVia: string | null;
   contact: { name: string | null; status: string | null; fields: Record<string, FieldValue> } | null;
 }
 
@@ -50,6 +52,17 @@ export type Settlement =
       attempt: number;
       nextAt: number;
       reason: string;
+      detail: string;
+      /** Keep (or start) sending it only through this sender, until `deadline`. */
+      pin?: { senderId: string; deadline: number };
+    }
+  /** The driver cannot say whether the network took it: wait for a receipt until `reconcileBy`. */
+  | {
+      kind: 'uncertain';
+      id: string;
+      campaignId: string;
+      attempt: number;
+      reconcileBy: number;
       detail: string;
     }
   | {
@@ -129,14 +142,19 @@ export class MessageQueue {
   ): Promise<ClaimedMessage[]> {
     const s = this.#sql;
     const lock = s.dialect === 'postgres' ? ' FOR UPDATE OF m SKIP LOCKED' : '';
-    const rows = await s.rows<Record<string, unknown>>(
-      `SELECT m.id, m.contact_id, m.phone, m.seq, m.attempt, m.wa_id, m.text, m.variant, m.parts_sent,
-              c.id AS c_id, c.name AS c_name, c.status AS c_status, c.fields AS c_fields
-         FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
-        WHERE m.campaign_id = ${s.p(1)} AND m.state = 'queued' AND m.next_at <= ${s.p(2)}
-        ORDER BY m.next_at, m.seq LIMIT ${s.p(3)}${lock}`,
-      [campaignId, now, limit],
-    );
+    const select = (where: string, params: unknown[]) =>
+      s.rows<Record<string, unknown>>(
+        `SELECT m.id, m.contact_id, m.phone, m.seq, m.attempt, m.wa_id, m.text, m.variant, m.parts_sent, m.resend_via,
+                c.id AS c_id, c.name AS c_name, c.status AS c_status, c.fields AS c_fields
+           FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
+          WHERE m.campaign_id = ${s.p(1)} AND m.state = 'queued' AND m.next_at <= ${s.p(2)} AND ${where}
+          ORDER BY m.next_at, m.seq LIMIT ${s.p(3)}${lock}`,
+        params,
+      );
+    // Re-sends pinned to this sender go first: they are few, and they wait on a deadline.
+    const rows = await select(`m.resend_via = ${s.p(4)}`, [campaignId, now, limit, senderId]);
+    if (rows.length < limit)
+      rows.push(...(await select('m.resend_via IS NULL', [campaignId, now, limit - rows.length])));
     if (rows.length === 0) return [];
     const claimed: ClaimedMessage[] = rows.map((r) => {
       const candidate: ClaimCandidate = {
@@ -150,6 +168,7 @@ export class MessageQueue {
         text: (r.text as string | null) ?? null,
         variant: r.variant === null || r.variant === undefined ? null : Number(r.variant),
         partsSent: Number(r.parts_sent),
+        resendVia: (r.resend_via as string | null) ?? null,
         contact:
           r.c_id === null || r.c_id === undefined
             ? null
@@ -209,7 +228,8 @@ export class MessageQueue {
           to = 'sent';
           changed = await s.run(
             `UPDATE messages SET state = 'sent', provider_id = ${s.p(1)}, parts_sent = ${s.p(2)}, sent_at = ${s.p(3)},
-                    reason = NULL, detail = NULL, reconcile_by = NULL, updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+                    reason = NULL, detail = NULL, reconcile_by = NULL, resend_via = NULL, updated_at = ${s.p(4)}
+              WHERE ${guard(5)}`,
             [o.providerId, o.partsSent, o.at, now, o.id, o.attempt],
           );
           break;
@@ -223,16 +243,37 @@ export class MessageQueue {
           to = 'queued';
           changed = await s.run(
             `UPDATE messages SET state = 'queued', next_at = ${s.p(1)}, reason = ${s.p(2)}, detail = ${s.p(3)},
-                    reconcile_by = NULL, updated_at = ${s.p(4)} WHERE ${guard(5)}`,
-            [o.nextAt, o.reason, o.detail, now, o.id, o.attempt],
+                    resend_via = COALESCE(CAST(${s.p(7)} AS TEXT), resend_via),
+                    reconcile_by = CASE WHEN COALESCE(CAST(${s.p(7)} AS TEXT), resend_via) IS NULL THEN NULL
+                                      ELSE CAST(${s.p(8)} AS BIGINT) END,
+                    updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+            [
+              o.nextAt,
+              o.reason,
+              o.detail,
+              now,
+              o.id,
+              o.attempt,
+              o.pin?.senderId ?? null,
+              o.pin?.deadline ?? null,
+            ],
           );
           break;
+        case 'uncertain':
+          // Stays `sending`: a receipt moves it on, or the deadline fails it as unknown.
+          await s.run(
+            `UPDATE messages SET reconcile_by = ${s.p(1)}, reason = 'uncertain', detail = ${s.p(2)}, updated_at = ${s.p(3)}
+              WHERE ${guard(4)}`,
+            [o.reconcileBy, o.detail, now, o.id, o.attempt],
+          );
+          applied.push(o);
+          continue;
         case 'failed':
         case 'skipped':
           to = o.kind;
           changed = await s.run(
             `UPDATE messages SET state = ${s.p(1)}, reason = ${s.p(2)}, detail = ${s.p(3)}, reconcile_by = NULL,
-                    updated_at = ${s.p(4)} WHERE ${guard(5)}`,
+                    resend_via = NULL, updated_at = ${s.p(4)} WHERE ${guard(5)}`,
             [o.kind, o.reason, o.detail, now, o.id, o.attempt],
           );
           break;
@@ -311,11 +352,14 @@ export class MessageQueue {
       [],
     );
     if (idempotentSenderIds.length > 0) {
-      // The attempt is undone: the crash, not the message, interrupted it.
+      // The attempt is undone: the crash, not the message, interrupted it. The re-send must
+      // go through the same sender (a repeated id is dropped within one chat only), and it
+      // fails as unknown if that sender does not take it by the deadline.
       await s.run(
-        `UPDATE messages SET state = 'queued', attempt = attempt - 1, next_at = ${s.p(1)}, updated_at = ${s.p(1)}
-          WHERE state = 'sending' AND reconcile_by IS NULL AND sender_id IN (${s.list(2, idempotentSenderIds.length)})`,
-        [now, ...idempotentSenderIds],
+        `UPDATE messages SET state = 'queued', attempt = attempt - 1, updated_at = ${s.p(1)},
+                resend_via = sender_id, reconcile_by = ${s.p(2)}
+          WHERE state = 'sending' AND reconcile_by IS NULL AND sender_id IN (${s.list(3, idempotentSenderIds.length)})`,
+        [now, reconcileBy, ...idempotentSenderIds],
       );
     }
     await s.run(
@@ -330,16 +374,18 @@ export class MessageQueue {
   /** Rows whose reconciliation time passed without a receipt end `failed: unknown_outcome`. */
   async expireReconciliation(now: number): Promise<string[]> {
     const s = this.#sql;
+    const due = `((state = 'sending' AND reconcile_by <= ${s.p(1)})
+                   OR (state = 'queued' AND resend_via IS NOT NULL AND reconcile_by <= ${s.p(1)}))`;
     const touched = await s.rows<{ campaign_id: string | null }>(
-      `SELECT DISTINCT campaign_id FROM messages WHERE state = 'sending' AND reconcile_by <= ${s.p(1)}`,
+      `SELECT DISTINCT campaign_id FROM messages WHERE ${due}`,
       [now],
     );
     if (touched.length === 0) return [];
     await s.run(
       `UPDATE messages SET state = 'failed', reason = 'unknown_outcome',
-              detail = 'Kurir stopped while sending and no receipt showed whether it arrived; not re-sent',
-              reconcile_by = NULL, updated_at = ${s.p(1)}
-        WHERE state = 'sending' AND reconcile_by <= ${s.p(2)}`,
+              detail = 'an attempt may have reached WhatsApp, no receipt said so, and a re-send could duplicate it',
+              reconcile_by = NULL, resend_via = NULL, updated_at = ${s.p(2)}
+        WHERE ${due}`,
       [now, now],
     );
     const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);

@@ -119,7 +119,8 @@ export class MessageRepository {
   /** The earliest reconciliation deadline among rows waiting for a receipt, or null. */
   async nextReconcileAt(): Promise<number | null> {
     const rows = await this.#sql.rows<{ at: number | string | null }>(
-      `SELECT MIN(reconcile_by) AS at FROM messages WHERE state = 'sending' AND reconcile_by IS NOT NULL`,
+      `SELECT MIN(reconcile_by) AS at FROM messages
+        WHERE reconcile_by IS NOT NULL AND (state = 'sending' OR (state = 'queued' AND resend_via IS NOT NULL))`,
       [],
     );
     const value = rows[0]?.at;

@@ -374,6 +374,40 @@ export function campaignStoreContract(backend: Backend): void {
       await assertCountsConsistent(campaign.id);
     });
 
+    test(`${backend}: a re-send after a crash goes only through the sender that may have sent it`, async () => {
+      const { campaign, sender } = await setup(2);
+      const other: Sender = { ...sender, id: id('snd'), name: 'S2' };
+      await store.senders.create(other);
+      await expandAll(campaign);
+      const [a] = await store.transaction((tx) => tx.queue.claim(campaign.id, sender.id, 1, now, plan));
+      assert.ok(a);
+      await store.transaction((tx) => tx.queue.recoverSending([sender.id], now, now + 1000));
+      const byOther = await store.transaction((tx) => tx.queue.claim(campaign.id, other.id, 5, now, plan));
+      assert.equal(byOther.length, 1, 'the other sender takes only the row nobody tried');
+      assert.notEqual(byOther[0]?.id, a.id);
+      const bySender = await store.transaction((tx) => tx.queue.claim(campaign.id, sender.id, 5, now, plan));
+      assert.deepEqual(
+        bySender.map((m) => [m.id, m.waId]),
+        [[a.id, a.waId]],
+        'its own sender re-sends it with the same id',
+      );
+      await assertCountsConsistent(campaign.id);
+    });
+
+    test(`${backend}: a pinned row its sender never takes fails as unknown at the deadline`, async () => {
+      const { campaign, sender, ws } = await setup(1);
+      await expandAll(campaign);
+      const [a] = await store.transaction((tx) => tx.queue.claim(campaign.id, sender.id, 1, now, plan));
+      assert.ok(a);
+      await store.transaction((tx) => tx.queue.recoverSending([sender.id], now, now + 1000));
+      assert.equal(await store.messages.nextReconcileAt(), now + 1000);
+      await store.transaction((tx) => tx.queue.expireReconciliation(now + 1000));
+      const row = await store.messages.get(ws.id, a.id);
+      assert.equal(row?.state, 'failed');
+      assert.equal(row?.reason, 'unknown_outcome');
+      await assertCountsConsistent(campaign.id);
+    });
+
     test(`${backend}: stopping skips what is still queued`, async () => {
       const { campaign, sender } = await setup(4);
       await expandAll(campaign);

@@ -50,7 +50,11 @@ export class HttpLink implements SimulatorLink {
           ok: false,
           error: { kind: 'permanent', code: `http_${error.status}`, detail: error.message },
         };
-      return { ok: false, error: { kind: 'retryable', code: 'network', detail: describe(error) } };
+      // The request may have reached the simulator before the answer was lost.
+      return {
+        ok: false,
+        error: { kind: 'retryable', code: 'network', detail: describe(error), uncertain: true },
+      };
     }
   }
 

@@ -102,6 +102,9 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('delivered_at', 'bigint')
     .addColumn('read_at', 'bigint')
     .addColumn('reconcile_by', 'bigint')
+    // Set when the outcome of an attempt is unknown and only a re-send through the same
+    // sender is safe (WhatsApp drops a repeated id within one chat, not across senders).
+    .addColumn('resend_via', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -129,6 +132,12 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .columns(['sender_id', 'claimed_at'])
     .execute();
   await db.schema.createIndex('messages_state').on('messages').columns(['state', 'reconcile_by']).execute();
+  // Re-sends pinned to a sender are claimed before anything else of the campaign.
+  await db.schema
+    .createIndex('messages_pinned')
+    .on('messages')
+    .columns(['campaign_id', 'resend_via', 'state', 'next_at'])
+    .execute();
 
   await db.schema
     .createTable('number_checks')

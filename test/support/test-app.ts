@@ -12,6 +12,7 @@ import { createApiKey, ensureDefaultWorkspace } from '../../src/engine/api-keys.
 import { ContactImporter } from '../../src/engine/contact-import/contact-importer.ts';
 import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
 import { Engine } from '../../src/engine/engine.ts';
+import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
 import { redactPaths } from '../../src/system/logger.ts';
@@ -25,6 +26,8 @@ export interface TestApp {
   store: Store;
   engine: Engine;
   network: SimulatorNetwork;
+  /** Every event the engine published. */
+  events: KurirEvent[];
   clock: ManualClock;
   importer: ContactImporter;
   workspace: Workspace;
@@ -95,6 +98,8 @@ export async function createTestApp(
     },
   });
   await engine.start();
+  const events: KurirEvent[] = [];
+  engine.bus.subscribe((e) => events.push(e));
   const app = await createApp({
     config: { KURIR_BODY_LIMIT_BYTES: 1024 * 1024, KURIR_UPLOAD_LIMIT_BYTES: uploadLimitBytes },
     store,
@@ -113,6 +118,7 @@ export async function createTestApp(
     store,
     engine,
     network,
+    events,
     clock,
     importer,
     workspace,

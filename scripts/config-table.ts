@@ -1,15 +1,17 @@
 /**
- * Writes the README's configuration table from the config schema, between the markers
+ * Writes the README's configuration table from the config schemas (the server's, then the
+ * command line's), between the markers
  * `<!-- config:start -->` and `<!-- config:end -->`. `npm run docs:config`; a test fails
  * when the README is stale.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { configSchema } from '../src/config.ts';
+import { cliConfigSchema, configSchema } from '../src/config.ts';
 
 export function configTable(): string {
-  const rows = Object.entries(configSchema.shape).map(([key, schema]) => {
+  const shape = { ...configSchema.shape, ...cliConfigSchema.shape };
+  const rows = Object.entries(shape).map(([key, schema]) => {
     const s = schema as z.ZodType;
     const description = s.description ?? '';
     let fallback = '';

@@ -90,15 +90,44 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads every key at once and reports all problems together, so one start-up shows them all. */
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-  cwd = process.cwd(),
-): Config {
+type Env = Record<string, string | undefined>;
+
+/** Parses `env` with `schema`, empty values counting as unset, every problem reported at once. */
+function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = configSchema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  return Object.freeze({ ...result.data, DATA_DIR: path.resolve(cwd, result.data.DATA_DIR) });
+  return result.data;
+}
+
+/** Reads every key at once and reports all problems together, so one start-up shows them all. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const data = parseEnv(configSchema, env);
+  return Object.freeze({ ...data, DATA_DIR: path.resolve(cwd, data.DATA_DIR) });
+}
+
+/**
+ * What the `kurir` verbs that call the HTTP API read (`campaign`, `sender`, …); `--url` and
+ * `--key` override them. The server never reads these.
+ */
+export const cliConfigSchema = z.object({
+  KURIR_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]/, 'must be an http:// or https:// URL')
+    .default('http://127.0.0.1:3000')
+    .describe(
+      'Command line: the Kurir server that `kurir campaign`, `sender`, `template` and `contact` call',
+    ),
+  KURIR_API_KEY: z
+    .string()
+    .optional()
+    .describe('Command line: the API key those commands send (the server prints one at first start)'),
+});
+
+export type CliConfig = Readonly<z.infer<typeof cliConfigSchema>>;
+
+export function loadCliConfig(env: Env = process.env): CliConfig {
+  return Object.freeze(parseEnv(cliConfigSchema, env));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadCliConfig, loadConfig } from '../src/config.ts';
 
 test('defaults give an embedded server on port 3000 with data under ./data', () => {
   const config = loadConfig({}, '/srv/kurir');
@@ -27,4 +27,15 @@ test('every bad setting is reported at once', () => {
 
 test('empty variables count as unset', () => {
   assert.equal(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT, 3000);
+});
+
+test('the command line defaults to the local server and takes its key from KURIR_API_KEY', () => {
+  assert.deepEqual(loadCliConfig({}), { KURIR_URL: 'http://127.0.0.1:3000' });
+  const config = loadCliConfig({
+    KURIR_URL: 'https://kurir.example',
+    KURIR_API_KEY: 'kur_x',
+    PORT: 'eighty',
+  });
+  assert.deepEqual(config, { KURIR_URL: 'https://kurir.example', KURIR_API_KEY: 'kur_x' });
+  assert.throws(() => loadCliConfig({ KURIR_URL: 'localhost:3000' }), /KURIR_URL: must be an http/);
 });

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { SystemClock } from '../system/system-clock.ts';
 import { SystemRandom } from '../system/system-random.ts';
 import { CliError } from './cli-error.ts';
+import { textTable as table } from './text-table.ts';
 
 type Options = { workspace?: string; name?: string; country?: string; json?: boolean };
 type Command = (args: string[], options: Options) => Promise<void>;
@@ -39,18 +40,6 @@ async function pickWorkspace(store: Store, id: string | undefined): Promise<Work
   if (first === undefined)
     throw new CliError('no workspace yet: start the server once, or `kurir workspace create <name>`');
   return first;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return `${rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
 }
 
 const day = (ms: number | null) =>

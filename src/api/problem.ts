@@ -103,7 +103,14 @@ export function toKurirError(error: FastifyError | Error): KurirError | null {
   const e = error as FastifyError & { validationContext?: string };
   if (e.validation) {
     const part = e.validationContext;
-    return new KurirError('request.invalid', `The ${part ?? 'request'} is not valid`, {
+    const names: Record<string, string> = {
+      body: 'body',
+      querystring: 'query string',
+      params: 'path',
+      headers: 'headers',
+    };
+    const what = names[part ?? ''] ?? 'request';
+    return new KurirError('request.invalid', `The ${what} is not valid`, {
       errors: validationErrors(e.validation as AjvLikeError[], part),
       cause: error,
     });

@@ -102,8 +102,10 @@ export type DriverEvent =
  * Gets one event. It may return a promise: a driver whose network redelivers (the simulator,
  * webhook-fed drivers) acknowledges an event only once every listener's promise resolved, so
  * the engine should resolve after the event's effect is persisted. Throwing or rejecting
- * leaves the event unacknowledged: it comes again. Events reach listeners in order, one at a
- * time, and may come more than once: listeners must be idempotent.
+ * leaves the event unacknowledged: it comes again. Events reach listeners in order, but a
+ * driver may hand over the next before the previous one's promise resolved (so a burst can
+ * be stored in one transaction); events may come more than once: listeners must be
+ * idempotent.
  */
 export type DriverEventListener = (event: DriverEvent) => void | Promise<void>;
 

@@ -18,6 +18,8 @@ export interface AudienceExpanderDeps {
   onRows: (campaignId: string) => void;
   /** Told when every recipient has a row. */
   onExpanded: (campaignId: string) => void;
+  /** Told when expansion failed and the campaign was marked failed. */
+  onFailed: (campaignId: string, reason: string) => void;
 }
 
 /**
@@ -93,16 +95,17 @@ export class AudienceExpander {
       this.#deps.onExpanded(campaign.id);
     } catch (error) {
       log.error({ err: error, campaignId: campaign.id }, 'audience expansion failed');
-      await store.campaigns.transition(
-        campaign.id,
-        ['running', 'paused'],
-        {
-          status: 'failed',
-          error: 'expanding the audience failed; see the server log',
-          finishedAt: clock.now(),
-        },
-        clock.now(),
-      );
+      const reason = 'expanding the audience failed; see the server log';
+      if (
+        await store.campaigns.transition(
+          campaign.id,
+          ['running', 'paused'],
+          { status: 'failed', error: reason, finishedAt: clock.now() },
+          clock.now(),
+        )
+      ) {
+        this.#deps.onFailed(campaign.id, reason);
+      }
       this.#deps.onExpanded(campaign.id);
     }
   }

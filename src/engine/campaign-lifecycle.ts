@@ -214,6 +214,10 @@ export class CampaignLifecycle {
   async checkCompletion(ids: Iterable<string>): Promise<void> {
     const { store, clock } = this.#deps;
     for (const id of ids) {
+      // Cheap first look: this runs after every batch of settled sends.
+      const glance = await store.campaigns.remaining(id);
+      if (glance === null || glance.status !== 'running' || !glance.expanded || glance.remaining > 0)
+        continue;
       const c = await store.campaigns.find(id);
       if (c === null || c.status !== 'running' || c.expandedAt === null) continue;
       if (c.counts.queued + c.counts.sending > 0) continue;

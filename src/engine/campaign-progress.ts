@@ -5,8 +5,8 @@ import type { EventBus } from './event-bus.ts';
 export interface CampaignProgress {
   /** Share of recipients with a final outcome, 0–100. */
   percent: number;
-  /** Messages settled per minute over the last five minutes, as observed. */
-  observedPerMinute: number;
+  /** Messages settled per minute over the last five minutes, as observed; null until 30 s in. */
+  observedPerMinute: number | null;
   /** What the pacing allows with the campaign's senders, per minute (null: unpaced). */
   plannedPerMinute: number | null;
   /** Seconds until every recipient is done at the better-known of the two rates. */
@@ -14,6 +14,8 @@ export interface CampaignProgress {
 }
 
 const WINDOW_MS = 5 * 60_000;
+/** Below this much observed time a rate is noise (a burst of the first sends). */
+const MIN_OBSERVED_MS = 30_000;
 
 /**
  * Rates for progress bars: planned from the pacing policy (the mean gap, with batch pauses
@@ -42,12 +44,13 @@ export class ProgressTracker {
     const percent = total === 0 ? (finished ? 100 : 0) : Math.round((done / total) * 1000) / 10;
     const recent = (this.#settled.get(campaign.id) ?? []).filter((t) => t > now - WINDOW_MS);
     const since = Math.max(now - WINDOW_MS, campaign.startedAt ?? now - WINDOW_MS);
-    const observed = recent.length === 0 ? 0 : (recent.length / Math.max(1, now - since)) * 60_000;
+    const span = now - since;
+    const observed = span < MIN_OBSERVED_MS ? null : (recent.length / span) * 60_000;
     const planned = plannedPerMinute(campaign);
-    const rate = observed > 0 ? observed : planned;
+    const rate = observed !== null && observed > 0 ? observed : planned;
     return {
       percent,
-      observedPerMinute: Math.round(observed * 10) / 10,
+      observedPerMinute: observed === null ? null : Math.round(observed * 10) / 10,
       plannedPerMinute: planned === null ? null : Math.round(planned * 10) / 10,
       etaSeconds:
         finished || remaining === 0

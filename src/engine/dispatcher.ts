@@ -164,6 +164,8 @@ export class Dispatcher {
           continue;
         }
         readySenders++;
+        // When this send was due (its gap, quota or cap), for measuring how late it starts.
+        const plannedAt = pace.readyAt(pace.nextFreeAt, quotas, session.driver.capabilities.maxPerSecond);
         const room = Math.min(
           maxInFlight - pace.inFlight,
           pace.quotaRoom(now, quotas),
@@ -181,7 +183,7 @@ export class Dispatcher {
           pace.nextFreeAt = now + gapMs;
           pace.inFlight++;
         }
-        this.#deps.trace?.({ senderId, plannedAt: readyAt, startedAt: clock.now() });
+        this.#deps.trace?.({ senderId, plannedAt, startedAt: clock.now() });
         this.#launch(run, session, pace, claimed);
       }
       if (!claimedAny && readySenders > 0) {

@@ -53,11 +53,12 @@ export class Engine {
   readonly progress: ProgressTracker;
   readonly #deps: EngineDeps;
   #reconcileTimer: CancelTimer | null = null;
+  readonly #progressDue = new Set<string>();
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
     const { store, clock, random, log, newId } = deps;
-    this.bus = deps.bus ?? new EventBus();
+    this.bus = deps.bus ?? new EventBus({ startedAt: clock.now() });
     this.progress = new ProgressTracker(this.bus);
     this.sessions = new SenderSessions({
       store,
@@ -82,8 +83,10 @@ export class Engine {
       sessions: this.sessions,
       settings: deps.settings,
       mediaUrl: deps.mediaUrl,
-      onSettled: (ids) =>
-        void this.campaigns.checkCompletion(ids).catch((e: unknown) => this.#logError(e, 'completion check')),
+      onSettled: (ids) => {
+        void this.campaigns.checkCompletion(ids).catch((e: unknown) => this.#logError(e, 'completion check'));
+        for (const id of ids) this.#progressSoon(id);
+      },
       ...(deps.trace ? { trace: deps.trace } : {}),
     });
     this.expander = new AudienceExpander({
@@ -95,6 +98,7 @@ export class Engine {
         void this.campaigns
           .checkCompletion([id])
           .catch((e: unknown) => this.#logError(e, 'completion check')),
+      onFailed: (id, reason) => void this.#publishCampaign('campaign.failed', id, { reason }),
     });
     this.campaigns = new CampaignLifecycle({
       store,
@@ -162,6 +166,40 @@ export class Engine {
         await this.#armReconcile();
       })().catch((e: unknown) => this.#logError(e, 'reconciliation'));
     });
+  }
+
+  /**
+   * A `campaign.progress` event at most once a second per campaign while it sends, with
+   * counts read from the rows — for dashboards that do not want every message event.
+   */
+  #progressSoon(campaignId: string): void {
+    if (this.#progressDue.has(campaignId)) return;
+    const { clock } = this.#deps;
+    this.#progressDue.add(campaignId);
+    clock.timer(clock.now() + 1000, () => {
+      this.#progressDue.delete(campaignId);
+      void (async () => {
+        const c = await this.#deps.store.campaigns.find(campaignId);
+        if (c === null) return;
+        this.bus.publish({
+          type: 'campaign.progress',
+          at: clock.now(),
+          workspaceId: c.workspaceId,
+          campaignId,
+          data: { status: c.status, counts: c.counts, progress: this.progress.progress(c, clock.now()) },
+        });
+      })().catch((e: unknown) => this.#logError(e, 'progress event'));
+    });
+  }
+
+  async #publishCampaign(
+    type: 'campaign.failed',
+    campaignId: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const c = await this.#deps.store.campaigns.find(campaignId);
+    if (c === null) return;
+    this.bus.publish({ type, at: this.#deps.clock.now(), workspaceId: c.workspaceId, campaignId, data });
   }
 
   #logError(error: unknown, what: string): void {

@@ -44,10 +44,16 @@ export class EventBus {
   readonly #retain: number;
   readonly #listeners = new Set<EventListener>();
   #history: KurirEvent[] = [];
-  #nextId = 1;
+  #nextId: number;
 
-  constructor(options: { retain?: number } = {}) {
+  /**
+   * Ids start from the start-up instant (in thousandths of a millisecond), so they keep
+   * increasing across restarts: a client resuming with an id from before a restart is told
+   * it missed events instead of silently getting unrelated ones.
+   */
+  constructor(options: { retain?: number; startedAt?: number } = {}) {
     this.#retain = options.retain ?? 10_000;
+    this.#nextId = (options.startedAt ?? 0) * 1000 + 1;
   }
 
   publish(input: EventInput): KurirEvent {
@@ -75,7 +81,8 @@ export class EventBus {
   since(id: number): { events: KurirEvent[]; complete: boolean } {
     const first = this.#history[0];
     const events = this.#history.filter((e) => e.id > id);
-    return { events, complete: first === undefined || first.id <= id + 1 };
+    const complete = first === undefined ? id >= this.#nextId - 1 : first.id <= id + 1;
+    return { events, complete };
   }
 
   get lastId(): number {

@@ -26,7 +26,11 @@ export class MessageEventWriter {
 
   constructor(deps: { store: Store; clock: Clock; bus: EventBus; log: Logger; newId: IdFactory }) {
     this.#deps = deps;
-    this.#receipts = new GroupCommit((items) => this.#writeReceipts(items));
+    // Receipts trickle in one by one; waiting 20 ms gathers them into few transactions.
+    this.#receipts = new GroupCommit((items) => this.#writeReceipts(items), {
+      linger: { clock: deps.clock, ms: 20 },
+      maxBatch: 2000,
+    });
   }
 
   /** Completed campaigns are re-checked by the caller after receipts that failed a message. */

@@ -279,6 +279,19 @@ export class CampaignRepository {
     return counts;
   }
 
+  /** How many rows of a running campaign are not final yet, without loading it. */
+  async remaining(
+    campaignId: string,
+  ): Promise<{ status: string; expanded: boolean; remaining: number } | null> {
+    const [row] = await this.#sql.rows<{ status: string; expanded_at: number | null; left: number | string }>(
+      `SELECT status, expanded_at, queued + sending AS left FROM campaigns WHERE id = ${this.#sql.p(1)}`,
+      [campaignId],
+    );
+    return row === undefined
+      ? null
+      : { status: row.status, expanded: row.expanded_at !== null, remaining: Number(row.left) };
+  }
+
   /** Counts by state of the rows from `fromSeq` on: what one expansion chunk added. */
   async countsFromSeq(campaignId: string, fromSeq: number): Promise<Partial<CampaignCounts>> {
     const rows = await this.#sql.rows<{ state: string; n: number | string }>(

@@ -142,19 +142,32 @@ export class MessageQueue {
   ): Promise<ClaimedMessage[]> {
     const s = this.#sql;
     const lock = s.dialect === 'postgres' ? ' FOR UPDATE OF m SKIP LOCKED' : '';
-    const select = (where: string, params: unknown[]) =>
+    const select = (where: string, order: string, params: unknown[]) =>
       s.rows<Record<string, unknown>>(
         `SELECT m.id, m.contact_id, m.phone, m.seq, m.attempt, m.wa_id, m.text, m.variant, m.parts_sent, m.resend_via,
                 c.id AS c_id, c.name AS c_name, c.status AS c_status, c.fields AS c_fields
            FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
           WHERE m.campaign_id = ${s.p(1)} AND m.state = 'queued' AND m.next_at <= ${s.p(2)} AND ${where}
-          ORDER BY m.next_at, m.seq LIMIT ${s.p(3)}${lock}`,
+          ${order} LIMIT ${s.p(3)}${lock}`,
         params,
       );
     // Re-sends pinned to this sender go first: they are few, and they wait on a deadline.
-    const rows = await select(`m.resend_via = ${s.p(4)}`, [campaignId, now, limit, senderId]);
+    // Unordered, with `IS NOT NULL` spelled out, so the planner takes their small partial
+    // index instead of walking the campaign's whole queue in order.
+    const rows = await select(`m.resend_via IS NOT NULL AND m.resend_via = ${s.p(4)}`, '', [
+      campaignId,
+      now,
+      limit,
+      senderId,
+    ]);
     if (rows.length < limit)
-      rows.push(...(await select('m.resend_via IS NULL', [campaignId, now, limit - rows.length])));
+      rows.push(
+        ...(await select('m.resend_via IS NULL', 'ORDER BY m.next_at, m.seq', [
+          campaignId,
+          now,
+          limit - rows.length,
+        ])),
+      );
     if (rows.length === 0) return [];
     const claimed: ClaimedMessage[] = rows.map((r) => {
       const candidate: ClaimCandidate = {

@@ -48,7 +48,7 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(db);
     this.contacts = new ContactRepository(db, dialect);
     this.contactImport = new ContactImportWriter(db, dialect);
-    this.suppressions = new SuppressionRepository(db);
+    this.suppressions = new SuppressionRepository(db, dialect);
     this.templates = new TemplateRepository(db);
     this.files = new FileRepository(db);
     this.jobs = new JobRepository(db);
@@ -57,7 +57,7 @@ export class Store {
     this.messages = new MessageRepository(db, dialect);
     this.queue = new MessageQueue(db, dialect);
     this.audience = new AudienceExpansion(db, dialect);
-    this.numberChecks = new NumberCheckRepository(db);
+    this.numberChecks = new NumberCheckRepository(db, dialect);
   }
 
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */

@@ -240,7 +240,7 @@ export function driverContract(
       const { driver } = await connected(h);
       let failures = 0;
       const handled: string[] = [];
-      const { promise: sawAfter, resolve } = Promise.withResolvers<void>();
+      const { promise: sawFlaky, resolve } = Promise.withResolvers<void>();
       driver.onEvent(async (event) => {
         if (event.type !== 'inbound') return;
         if (event.text === 'flaky' && failures === 0) {
@@ -248,12 +248,18 @@ export function driverContract(
           throw new Error('the store was busy');
         }
         handled.push(event.text);
-        if (event.text === 'after') resolve();
+        if (event.text === 'flaky') resolve();
       });
       await h.sendInbound(BOB, 'flaky');
       await h.sendInbound(BOB, 'after');
-      await sawAfter;
-      assert.deepEqual(handled, ['flaky', 'after']);
+      await sawFlaky;
+      // Events after a failed one may be handed over before it comes again, and come again
+      // with it: listeners are idempotent. The failed one is handled once it succeeds.
+      assert.deepEqual(
+        handled.filter((t) => t === 'flaky'),
+        ['flaky'],
+      );
+      assert.ok(handled.includes('after'));
     });
 
     withHarness(
@@ -265,9 +271,8 @@ export function driverContract(
         const mark = events.mark;
         await h.sendInbound(BOB, 'one');
         await h.sendInbound(BOB, 'two');
-        await events.waitFor('inbound', (e) => e.text === 'one', mark);
+        await events.waitFor('inbound', (e) => e.text === 'two', mark);
         await driver.close();
-        assert.deepEqual(events.types(mark), ['inbound'], 'the second never reached the stuck driver');
         const next = await h.makeDriver();
         const nextEvents = new DriverEventRecorder(next);
         await next.connect();

@@ -134,9 +134,14 @@ export const CampaignSchema = Type.Object(
       },
       { description: 'From the message rows' },
     ),
+    audienceSize: Nullable(
+      Type.Integer({ description: 'Contacts the audience selects now (drafts and scheduled campaigns)' }),
+    ),
     progress: Type.Object({
       percent: Type.Number(),
-      observedPerMinute: Type.Number(),
+      observedPerMinute: Nullable(
+        Type.Number({ description: 'Settled per minute lately; null in the first 30 s' }),
+      ),
       plannedPerMinute: Nullable(Type.Number()),
       etaSeconds: Nullable(Type.Integer()),
     }),

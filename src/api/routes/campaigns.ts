@@ -11,6 +11,7 @@ import type { PacingInput } from '../../domain/pacing/pacing-policy.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { messagesCsv } from '../../engine/message-export.ts';
 import { type TestSendDeps, testSend } from '../../engine/test-send.ts';
+import { audienceFilter } from '../../store/audience-expansion.ts';
 import type { CampaignDraft } from '../../store/campaigns.ts';
 import type { Store } from '../../store/store.ts';
 import {
@@ -87,7 +88,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   const ref = Type.Unsafe({ $ref: 'Campaign#' });
   const messageRef = Type.Unsafe({ $ref: 'Message#' });
 
-  const campaignJson = (c: Campaign) => ({
+  const campaignJson = async (c: Campaign) => ({
     id: c.id,
     name: c.name,
     templateId: c.templateId,
@@ -104,6 +105,10 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       sent: c.counts.sent + c.counts.delivered + c.counts.read,
       delivered: c.counts.delivered + c.counts.read,
     },
+    audienceSize:
+      c.status === 'draft' || c.status === 'scheduled'
+        ? await store.contacts.count(c.workspaceId, audienceFilter(c.audience))
+        : null,
     progress: engine.progress.progress(c, clock.now()),
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
@@ -138,7 +143,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         window: b.window ?? null,
         startAt: readInstant(b.startAt, '/startAt') ?? null,
       });
-      return reply.code(201).send(campaignJson(created));
+      return reply.code(201).send(await campaignJson(created));
     },
   );
 
@@ -162,7 +167,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         { ...(status ? { status } : {}) },
         { limit, ...(cursor === undefined ? {} : { before: cursor }) },
       );
-      return { data: page.items.map(campaignJson), nextCursor: page.next };
+      return { data: await Promise.all(page.items.map(campaignJson)), nextCursor: page.next };
     },
   );
 
@@ -273,7 +278,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
               : verb === 'stop'
                 ? await engine.campaigns.stop(ws, id)
                 : await engine.campaigns.clone(ws, id);
-        return reply.code(verb === 'clone' ? 201 : 200).send(campaignJson(result));
+        return reply.code(verb === 'clone' ? 201 : 200).send(await campaignJson(result));
       },
     );
   }

@@ -15,11 +15,26 @@ export interface EventDeliveryDeps {
   log?: Logger | undefined;
 }
 
+/** Events handed to listeners whose promises have not all resolved yet. */
+const MAX_IN_FLIGHT = 512;
+
+interface Pending {
+  seq: number;
+  log: string;
+  generation: number;
+  state: 'running' | 'done' | 'failed';
+}
+
 /**
- * Moves one sender's events from the network to the driver's listeners, in order and one at
- * a time, acknowledging each only after its listeners resolved. That is what makes a crash
- * safe: an event whose effect the engine had not persisted was never acknowledged, so the
- * network hands it to the next driver. Consequently every event may arrive more than once.
+ * Moves one sender's events from the network to the driver's listeners, in order, and
+ * acknowledges an event only once its listeners — and those of every event before it —
+ * resolved. That is what makes a crash safe: an event whose effect the engine had not
+ * persisted was never acknowledged, so the network hands it to the next driver.
+ * Consequently every event may arrive more than once.
+ *
+ * Listeners are not awaited one by one: the next event is handed over while earlier ones are
+ * still being stored, so the engine can write a burst of receipts in one transaction. The
+ * acknowledgement still only covers a contiguous prefix of resolved events.
  *
  * Acknowledgements are cumulative and coalesced (one request in flight, then the latest seq);
  * a lost acknowledgement only means a redelivery.
@@ -38,6 +53,9 @@ export class EventDelivery {
   #acking = false;
   #pumping = false;
   #running = false;
+  #pending: Pending[] = [];
+  /** Bumped on every redelivery: results of events handed over before it are ignored. */
+  #generation = 0;
   #retry: CancelTimer | null = null;
 
   constructor(deps: EventDeliveryDeps) {
@@ -59,6 +77,8 @@ export class EventDelivery {
     this.#stream?.close();
     this.#stream = null;
     this.#queue = [];
+    this.#pending = [];
+    this.#generation++;
     this.#lastQueued = this.#lastHandled;
   }
 
@@ -105,29 +125,53 @@ export class EventDelivery {
       // Never run listeners inside the network's own call stack (an in-process send appends
       // events synchronously; a listener that sends again must not re-enter it).
       await null;
-      for (let entry = this.#queue.shift(); entry !== undefined; entry = this.#queue.shift()) {
-        try {
-          await this.#deps.dispatch(entry.event);
-        } catch (error) {
-          this.#deps.log?.warn(
-            { err: error, seq: entry.seq },
-            'event listener failed; it will be redelivered',
-          );
-          this.#redeliver();
-          return;
-        }
-        if (entry.log !== this.#log) continue;
-        this.#lastHandled = entry.seq;
-        void this.#ack();
+      while (this.#pending.length < MAX_IN_FLIGHT) {
+        const entry = this.#queue.shift();
+        if (entry === undefined) break;
+        const pending: Pending = {
+          seq: entry.seq,
+          log: entry.log,
+          generation: this.#generation,
+          state: 'running',
+        };
+        this.#pending.push(pending);
+        this.#deps.dispatch(entry.event).then(
+          () => this.#settled(pending, 'done'),
+          (error: unknown) => {
+            this.#deps.log?.warn(
+              { err: error, seq: entry.seq },
+              'event listener failed; it will be redelivered',
+            );
+            this.#settled(pending, 'failed');
+          },
+        );
       }
     } finally {
       this.#pumping = false;
     }
   }
 
+  /** Moves the handled mark over the resolved prefix; a failure at its head redelivers. */
+  #settled(pending: Pending, state: 'done' | 'failed'): void {
+    if (pending.generation !== this.#generation) return;
+    pending.state = state;
+    for (let head = this.#pending[0]; head !== undefined && head.state === 'done'; head = this.#pending[0]) {
+      this.#pending.shift();
+      if (head.log === this.#log) this.#lastHandled = head.seq;
+    }
+    if (this.#pending[0]?.state === 'failed') {
+      this.#redeliver();
+      return;
+    }
+    void this.#ack();
+    if (this.#queue.length > 0 && !this.#pumping) void this.#pump();
+  }
+
   /** Drops what is queued and follows again later from the last acknowledged event. */
   #redeliver(): void {
     this.#queue = [];
+    this.#pending = [];
+    this.#generation++;
     this.#lastQueued = this.#lastHandled;
     this.#stream?.close();
     this.#stream = null;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 
 /**
@@ -109,16 +109,36 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   // The claim query: due rows of one campaign in order.
+  // Partial indexes: a message changes state several times, and each change rewrites the
+  // entries of every index holding `state`. These hold only the rows their queries look
+  // for, so most state changes touch none or one of them.
+  // The claim query: due rows of one campaign in order.
   await db.schema
     .createIndex('messages_due')
     .on('messages')
-    .columns(['campaign_id', 'state', 'next_at', 'seq'])
+    .columns(['campaign_id', 'next_at', 'seq'])
+    .where(sql.ref('state'), '=', 'queued')
+    .execute();
+  // Re-sends pinned to a sender are claimed before anything else of the campaign.
+  await db.schema
+    .createIndex('messages_pinned')
+    .on('messages')
+    .columns(['campaign_id', 'resend_via', 'next_at'])
+    .where(sql<boolean>`state = 'queued' AND resend_via IS NOT NULL`)
+    .execute();
+  // Recovery and reconciliation look only at rows in flight.
+  await db.schema
+    .createIndex('messages_sending')
+    .on('messages')
+    .columns(['reconcile_by'])
+    .where(sql.ref('state'), '=', 'sending')
     .execute();
   await db.schema
     .createIndex('messages_campaign_seq')
     .on('messages')
     .columns(['campaign_id', 'seq'])
     .execute();
+  // Receipts find their message by WhatsApp id.
   await db.schema.createIndex('messages_wa_id').on('messages').columns(['wa_id']).execute();
   await db.schema
     .createIndex('messages_workspace_id')
@@ -130,13 +150,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .createIndex('messages_sender_claimed')
     .on('messages')
     .columns(['sender_id', 'claimed_at'])
-    .execute();
-  await db.schema.createIndex('messages_state').on('messages').columns(['state', 'reconcile_by']).execute();
-  // Re-sends pinned to a sender are claimed before anything else of the campaign.
-  await db.schema
-    .createIndex('messages_pinned')
-    .on('messages')
-    .columns(['campaign_id', 'resend_via', 'state', 'next_at'])
     .execute();
 
   await db.schema

@@ -45,7 +45,9 @@ test('receipts a killed driver process never acknowledged reach the next driver'
   }
   await child.exited;
   const persisted = [...child.output().matchAll(/persisted (\w+)/g)].map((m) => m[1]);
-  assert.deepEqual(persisted, ['m1'], 'the dead process handled m1 only');
+  // m3 may have been stored too (events are handed over without waiting for the one
+  // before), but only m1 was acknowledged: m2 was never stored.
+  assert.ok(persisted.includes('m1') && !persisted.includes('m2'), `the dead process stored ${persisted}`);
 
   const clock = new SystemClock();
   await using driver = new SimulatorDriver({
@@ -90,7 +92,7 @@ test('a send that gets no answer in time answers retryable, though the network t
   await pending;
   assert.deepEqual(answer, {
     ok: false,
-    error: { kind: 'retryable', code: 'network', detail: 'no answer within 5000 ms' },
+    error: { kind: 'retryable', code: 'network', detail: 'no answer within 5000 ms', uncertain: true },
   });
   assert.equal(sim.network.records.receivedBy(ALICE).length, 1, 'the outcome was unknown to the caller only');
 });

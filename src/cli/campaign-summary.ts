@@ -90,8 +90,12 @@ export function campaignDetails(c: CampaignJson): string {
     ],
     [
       'rate',
-      `${progress.observedPerMinute.toFixed(1)}/min observed` +
-        (progress.plannedPerMinute === null ? '' : `, ${progress.plannedPerMinute.toFixed(1)}/min planned`),
+      [
+        progress.observedPerMinute === null ? 'not observed yet' : `${progress.observedPerMinute.toFixed(1)}/min observed`,
+        progress.plannedPerMinute === null ? null : `${progress.plannedPerMinute.toFixed(1)}/min planned`,
+      ]
+        .filter((x) => x !== null)
+        .join(', '),
     ],
     ['ETA', progress.etaSeconds === null ? '-' : formatDuration(progress.etaSeconds)],
     ['created', c.createdAt],

@@ -12,7 +12,8 @@ export interface ProgressView {
   };
   progress: {
     percent: number;
-    observedPerMinute: number;
+    /** Null in a campaign's first 30 seconds, when a rate would be noise. */
+    observedPerMinute: number | null;
     plannedPerMinute: number | null;
     etaSeconds: number | null;
   };
@@ -44,7 +45,7 @@ export function formatDuration(seconds: number): string {
 
 /** Messages per minute, observed when anything settled lately, else the pacing's plan (`~`). */
 function rate(p: ProgressView['progress']): string | null {
-  if (p.observedPerMinute > 0) return `${p.observedPerMinute.toFixed(1)}/min`;
+  if (p.observedPerMinute !== null && p.observedPerMinute > 0) return `${p.observedPerMinute.toFixed(1)}/min`;
   if (p.plannedPerMinute !== null) return `~${p.plannedPerMinute.toFixed(1)}/min`;
   return null;
 }

@@ -147,9 +147,39 @@ export interface Driver {
   /** Shows or clears "typing…" in the chat with `to`; a no-op without the capability. */
   setTyping(to: string, state: 'composing' | 'paused'): Promise<void>;
 
+  /**
+   * Asks for an 8-character code to type on the phone (Settings › Linked devices › Link with
+   * phone number) instead of scanning a QR code. `phone` is the number being linked, E.164.
+   * Absent on drivers that pair another way (the Cloud API needs no pairing).
+   */
+  requestPairingCode?(phone: string): Promise<string>;
+
   /** Unlinks the session from the phone; a `logged_out` event follows. */
   logout(): Promise<void>;
 
   /** Closes the connection without unlinking; events stop. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * A driver whose network calls us: the Cloud API posts statuses and inbound messages to a
+ * webhook. The API layer routes `/webhooks/cloud-api/{senderId}` to the sender's driver.
+ */
+export interface WebhookReceiver {
+  /**
+   * The subscription handshake (`GET` with `hub.mode`, `hub.verify_token`,
+   * `hub.challenge`): the challenge to echo when the token matches, otherwise null.
+   */
+  verifyWebhook(query: Record<string, string | undefined>): string | null;
+  /**
+   * A delivery (`POST`): checks the signature over the raw bytes, then turns the payload
+   * into events. Resolves once the events were handed to listeners and stored (so a 2xx
+   * tells the network it may forget them); `signatureOk: false` means nothing was read.
+   */
+  receiveWebhook(rawBody: Buffer, headers: Record<string, string | undefined>): Promise<{ signatureOk: boolean }>;
+}
+
+export function isWebhookReceiver(driver: Driver): driver is Driver & WebhookReceiver {
+  const d = driver as Partial<WebhookReceiver>;
+  return typeof d.verifyWebhook === 'function' && typeof d.receiveWebhook === 'function';
 }

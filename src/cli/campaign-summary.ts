@@ -91,7 +91,9 @@ export function campaignDetails(c: CampaignJson): string {
     [
       'rate',
       [
-        progress.observedPerMinute === null ? 'not observed yet' : `${progress.observedPerMinute.toFixed(1)}/min observed`,
+        progress.observedPerMinute === null
+          ? 'not observed yet'
+          : `${progress.observedPerMinute.toFixed(1)}/min observed`,
         progress.plannedPerMinute === null ? null : `${progress.plannedPerMinute.toFixed(1)}/min planned`,
       ]
         .filter((x) => x !== null)

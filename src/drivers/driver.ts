@@ -176,7 +176,10 @@ export interface WebhookReceiver {
    * into events. Resolves once the events were handed to listeners and stored (so a 2xx
    * tells the network it may forget them); `signatureOk: false` means nothing was read.
    */
-  receiveWebhook(rawBody: Buffer, headers: Record<string, string | undefined>): Promise<{ signatureOk: boolean }>;
+  receiveWebhook(
+    rawBody: Buffer,
+    headers: Record<string, string | undefined>,
+  ): Promise<{ signatureOk: boolean }>;
 }
 
 export function isWebhookReceiver(driver: Driver): driver is Driver & WebhookReceiver {

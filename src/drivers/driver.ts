@@ -67,6 +67,34 @@ export interface MessagePart {
     mimeType?: string;
     fileName?: string;
   };
+  /**
+   * A pre-approved WhatsApp Business template to send instead of free-form content (the
+   * Cloud API allows nothing else outside the 24-hour customer service window). Drivers
+   * that have no templates ignore it and send `text`/`media`, so keep those filled with
+   * the rendered message.
+   */
+  template?: MessageTemplate;
+}
+
+/** A template as the Cloud API takes it: approved name, language, and parameters. */
+export interface MessageTemplate {
+  name: string;
+  /** The template's language code as approved, e.g. `en_US`, `de`. */
+  language: string;
+  /**
+   * The parameters per component (`header`, `body`, `button`), passed through in the Graph
+   * API's shape: `{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }] }`.
+   */
+  components?: readonly TemplateComponent[];
+}
+
+export interface TemplateComponent {
+  type: 'header' | 'body' | 'button';
+  /** Buttons only: `quick_reply`, `url`… */
+  sub_type?: string;
+  /** Buttons only: the button's position, from 0. */
+  index?: number;
+  parameters?: readonly Record<string, unknown>[];
 }
 
 export type ReceiptStatus = 'delivered' | 'read' | 'failed';

@@ -8,6 +8,7 @@
  *    Targets: < 60 s and < 400 MB.
  * Real clock, real randomness, the in-process simulator (delivery receipts on, read off).
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,9 +22,13 @@ import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts'
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
 import { PeakRss, percentile, verdict } from './measure.ts';
+
+/** One derived key for the whole file: deriving is deliberately slow. */
+const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 const [recipients = 100_000, senderCount = 50, expansionSize = 1_000_000] = process.argv.slice(2).map(Number);
 const clock = new SystemClock();
@@ -64,13 +69,21 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
     { receipts: { deliveredAfterMs: [50, 500], readAfterMs: null } },
   );
   const sendStarted = new Map<string, number>();
-  const factory = new KurirDriverFactory({ clock, log, simulator: network });
+  const factory = new KurirDriverFactory({
+    clock,
+    random,
+    log,
+    simulator: network,
+    store,
+    secrets: testSecrets,
+  });
   const engine = new Engine({
     store,
     clock,
     random,
     log,
     newId: ids,
+    secrets: testSecrets,
     drivers: {
       // Notes when each part reaches the driver, for claim-to-send latency.
       async create(sender: Sender): Promise<Driver> {
@@ -117,6 +130,7 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
         connectionReason: null,
         quotas: {},
         pausedReason: null,
+        health: 100,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       });
@@ -184,7 +198,8 @@ async function expansionRun(): Promise<{ seconds: number; peak: number }> {
       random,
       log,
       newId: ids,
-      drivers: new KurirDriverFactory({ clock, log, simulator: null }),
+      secrets: testSecrets,
+      drivers: new KurirDriverFactory({ clock, random, log, simulator: null, store, secrets: testSecrets }),
       probeMedia: async () => ({ size: 0, contentType: null }),
       mediaUrl: () => '',
       settings: {
@@ -214,6 +229,7 @@ async function expansionRun(): Promise<{ seconds: number; peak: number }> {
       connectionReason: null,
       quotas: {},
       pausedReason: null,
+      health: 100,
       createdAt: clock.now(),
       updatedAt: clock.now(),
     });

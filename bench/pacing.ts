@@ -7,6 +7,7 @@
  *    instant the dispatcher planned for it (actual minus planned). Target (issue): p99 < 50 ms.
  * In-process simulator, SQLite file store.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +21,14 @@ import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts'
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
 import { ManualClock } from '../test/support/manual-clock.ts';
 import { percentile, verdict } from './measure.ts';
+
+/** One derived key for the whole file: deriving is deliberately slow. */
+const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 const SENDERS = 20;
 const realSeconds = Number(process.argv[2] ?? 120);
@@ -67,7 +72,8 @@ async function setup(clock: Clock, random: Random, contacts: number, trace?: Tra
     random,
     log,
     newId: ids,
-    drivers: new KurirDriverFactory({ clock, log, simulator: network }),
+    secrets: testSecrets,
+    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: async () => ({ size: 0, contentType: null }),
     mediaUrl: () => '',
     settings: {
@@ -100,6 +106,7 @@ async function setup(clock: Clock, random: Random, contacts: number, trace?: Tra
       connectionReason: null,
       quotas: {},
       pausedReason: null,
+      health: 100,
       createdAt: clock.now(),
       updatedAt: clock.now(),
     });

@@ -54,6 +54,13 @@ export const configSchema = z.object({
     .min(1024)
     .default(512 * 1024 * 1024)
     .describe('Largest uploaded file (CSV import, media) accepted'),
+  KURIR_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters; 32 random bytes in base64 is a good choice')
+    .optional()
+    .describe(
+      'Encrypts sender sessions and tokens at rest. Without it, embedded mode generates one into `DATA_DIR/secret.key` (mode 0600); PostgreSQL mode requires it',
+    ),
   KURIR_SIMULATOR: z
     .enum(['on', 'off'])
     .default('on')

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './api/create-app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { newId } from './domain/id.ts';
 import { defaultRetryPolicy } from './domain/retry-policy.ts';
 import type { Attachment } from './domain/template.ts';
@@ -13,10 +13,49 @@ import { KurirDriverFactory } from './engine/driver-factory.ts';
 import { Engine } from './engine/engine.ts';
 import { FileStorage } from './store/file-storage.ts';
 import { openStore, storeLocation } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
 import { createLogger } from './system/logger.ts';
 import { probeMedia } from './system/media-probe.ts';
+import { SecretBox } from './system/secret-box.ts';
+import { embeddedSecret } from './system/secret-file.ts';
 import { SystemClock } from './system/system-clock.ts';
 import { SystemRandom } from './system/system-random.ts';
+
+/**
+ * The key that encrypts sender secrets: `KURIR_SECRET`, or in embedded mode a generated
+ * key file. Every stored secret must open with it; otherwise start-up stops and names the
+ * senders, rather than crash-looping or silently making them pair again.
+ */
+async function openSecrets(config: Config, kind: 'sqlite' | 'postgres', store: Store): Promise<SecretBox> {
+  let secret = config.KURIR_SECRET;
+  if (secret === undefined) {
+    if (kind === 'postgres') {
+      throw new Error('KURIR_SECRET is required with DATABASE_URL: every Kurir process must share it');
+    }
+    const made = embeddedSecret(config.DATA_DIR);
+    if (made.created)
+      process.stdout.write(
+        `Generated an encryption key for sender secrets in ${made.file} (keep it with the data)\n`,
+      );
+    secret = made.secret;
+  }
+  const box = new SecretBox(secret);
+  const unreadable: string[] = [];
+  for (const s of await store.senders.secrets()) {
+    try {
+      box.decrypt(s.secret);
+    } catch {
+      unreadable.push(`${s.name} (${s.id})`);
+    }
+  }
+  if (unreadable.length > 0) {
+    throw new Error(
+      `KURIR_SECRET does not open the stored sessions of: ${unreadable.join(', ')}. ` +
+        'Start with the secret they were saved under; to start over, remove those senders and add them again.',
+    );
+  }
+  return box;
+}
 
 const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -41,6 +80,7 @@ async function main(): Promise<void> {
 
   const location = storeLocation(config.DATABASE_URL, config.DATA_DIR, config.DATABASE_POOL_SIZE);
   const store = await openStore(location);
+  const secrets = await openSecrets(config, location.kind, store);
   const files = new FileStorage(path.join(config.DATA_DIR, 'files'));
   const importer = new ContactImporter({
     store,
@@ -67,7 +107,8 @@ async function main(): Promise<void> {
     random,
     log,
     newId: ids,
-    drivers: new KurirDriverFactory({ clock, log, simulator }),
+    drivers: new KurirDriverFactory({ clock, log, random, simulator, store, secrets }),
+    secrets,
     probeMedia,
     mediaUrl,
     settings: {

@@ -27,7 +27,8 @@ import { eventRoutes } from './routes/events.ts';
 import { FileSchema, fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
-import { SenderSchema, senderRoutes } from './routes/senders.ts';
+import { BaileysConfig, CloudApiConfig, SenderSchema, SimulatorConfig } from './routes/sender-schemas.ts';
+import { senderRoutes } from './routes/senders.ts';
 import { SuppressionSchema, suppressionRoutes } from './routes/suppressions.ts';
 import { TemplateSchema, templateRoutes } from './routes/templates.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
@@ -97,6 +98,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     TemplateSchema,
     FileSchema,
     SenderSchema,
+    SimulatorConfig,
+    BaileysConfig,
+    CloudApiConfig,
     CampaignSchema,
     MessageSchema,
   ]) {

@@ -45,6 +45,13 @@ export const emptyCounts = (): CampaignCounts => ({
   skipped: 0,
 });
 
+export const senderStrategies = ['round_robin', 'least_loaded', 'sticky'] as const;
+/**
+ * `round_robin` takes the senders in turn; `least_loaded` prefers the one that sent least
+ * lately; `sticky` keeps a contact on the sender that reached them before, where it can.
+ */
+export type SenderStrategy = (typeof senderStrategies)[number];
+
 /** Why a campaign is paused: by a person, or by Kurir because no sender can send. */
 export type PauseReason = 'user' | 'no_sender';
 
@@ -57,6 +64,8 @@ export interface Campaign {
   template: { variants: string[]; attachments: Attachment[] } | null;
   audience: Audience;
   senderIds: string[];
+  /** How each message picks one of the senders. */
+  senderStrategy: SenderStrategy;
   pacing: PacingInput;
   window: SendWindow | null;
   startAt: number | null;

@@ -22,6 +22,8 @@ export interface Sender {
   quotas: Quotas;
   /** Why Kurir is not using this sender, or null when it may send. */
   pausedReason: string | null;
+  /** 0–100 from recent outcomes: successes raise it, failures and rate limits lower it. */
+  health: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -53,6 +53,7 @@ export class CampaignLifecycle {
     const { store, clock, newId } = this.#deps;
     const d: CampaignDefinition = {
       audience: {},
+      senderStrategy: 'round_robin',
       pacing: defaultPacing,
       window: null,
       startAt: null,
@@ -68,6 +69,7 @@ export class CampaignLifecycle {
       template: null,
       audience: d.audience,
       senderIds: d.senderIds,
+      senderStrategy: d.senderStrategy,
       pacing: d.pacing,
       window: d.window,
       startAt: d.startAt,
@@ -99,6 +101,7 @@ export class CampaignLifecycle {
       templateId: draft.templateId ?? current.templateId ?? '',
       audience: draft.audience ?? current.audience,
       senderIds: draft.senderIds ?? current.senderIds,
+      senderStrategy: draft.senderStrategy ?? current.senderStrategy,
       pacing: draft.pacing ?? current.pacing,
       window: draft.window === undefined ? current.window : draft.window,
       startAt: draft.startAt === undefined ? current.startAt : draft.startAt,
@@ -193,6 +196,7 @@ export class CampaignLifecycle {
       templateId: source.templateId,
       audience: source.audience,
       senderIds: source.senderIds,
+      senderStrategy: source.senderStrategy,
       pacing: source.pacing,
       window: source.window,
       startAt: null,

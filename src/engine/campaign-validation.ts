@@ -1,4 +1,4 @@
-import type { Audience } from '../domain/campaign.ts';
+import type { Audience, SenderStrategy } from '../domain/campaign.ts';
 import { type FieldError, KurirError } from '../domain/errors.ts';
 import { type MediaProbe, mediaLimits, mediaTypes } from '../domain/media.ts';
 import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
@@ -14,6 +14,7 @@ export interface CampaignDefinition {
   templateId: string;
   audience: Audience;
   senderIds: string[];
+  senderStrategy: SenderStrategy;
   pacing: PacingInput;
   window: SendWindow | null;
   startAt: number | null;

@@ -26,6 +26,7 @@ export async function addDemoSender(
     connectionReason: null,
     quotas: {},
     pausedReason: null,
+    health: 100,
     createdAt: now,
     updatedAt: now,
   };

@@ -8,12 +8,14 @@ import type { Attachment } from '../domain/template.ts';
 import type { ClaimedMessage, Settlement } from '../store/message-queue.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
+import type { Fleet, SenderOutcome } from './fleet.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type Delivery, deliver, type SenderSignal } from './message-delivery.ts';
 import { publishSettlements } from './message-events.ts';
 import { prechecks } from './prechecks.ts';
 import { type Flight, RunningCampaign } from './running-campaign.ts';
 import { SenderPace } from './sender-pace.ts';
+import { type Candidate, makeAssigner } from './sender-selection.ts';
 import type { SenderSession, SenderSessions } from './sender-sessions.ts';
 
 export interface DispatcherSettings {
@@ -36,8 +38,13 @@ export interface DispatcherDeps {
   mediaUrl: (attachment: Attachment, workspaceId: string) => string;
   /** Told when a campaign may have finished (its last row settled). */
   onSettled: (campaignIds: Set<string>) => void;
+  /** Health, usability and auto-pause of senders. */
+  fleet: Fleet;
   /** Observes each send's planned and actual start, for the pacing benchmark. */
   trace?: (t: { senderId: string; plannedAt: number; startedAt: number }) => void;
+  /** A fine clock (ms) and a sink, for measuring the cost of choosing senders (benchmark). */
+  timing?: () => number;
+  onSelection?: (s: { senders: number; messages: number; ms: number }) => void;
 }
 
 /**
@@ -135,7 +142,7 @@ export class Dispatcher {
   }
 
   async #tick(): Promise<void> {
-    const { clock, sessions, store } = this.#deps;
+    const { clock, sessions, store, fleet } = this.#deps;
     const now = clock.now();
     let earliest = Number.POSITIVE_INFINITY;
     for (const run of [...this.#campaigns.values()]) {
@@ -149,46 +156,79 @@ export class Dispatcher {
           continue;
         }
       }
-      let readySenders = 0;
-      let claimedAny = false;
+      const selecting = this.#deps.timing?.() ?? 0;
+      const ready = new Map<string, { session: SenderSession; pace: SenderPace; plannedAt: number }>();
+      const candidates: Candidate[] = [];
       for (const senderId of run.campaign.senderIds) {
-        const session = sessions.get(senderId);
-        if (session === undefined || !session.canSend()) continue;
-        const pace = await this.#pace(senderId, now);
+        if (!fleet.usable(senderId, now)) continue;
+        const session = sessions.get(senderId) as SenderSession;
+        const pace = this.#paces.get(senderId) ?? (await this.#pace(senderId, now));
         const maxInFlight = run.unpaced ? this.#deps.settings.maxInFlightPerSender : 1;
         if (pace.inFlight >= maxInFlight) continue;
         const quotas = session.sender.quotas;
-        const readyAt = pace.readyAt(now, quotas, session.driver.capabilities.maxPerSecond);
+        const cap = session.driver.capabilities.maxPerSecond;
+        const readyAt = pace.readyAt(now, quotas, cap);
         if (readyAt > now) {
           earliest = Math.min(earliest, readyAt);
           continue;
         }
-        readySenders++;
-        // When this send was due (its gap, quota or cap), for measuring how late it starts.
-        const plannedAt = pace.readyAt(pace.nextFreeAt, quotas, session.driver.capabilities.maxPerSecond);
         const room = Math.min(
           maxInFlight - pace.inFlight,
           pace.quotaRoom(now, quotas),
           run.unpaced ? this.#deps.settings.claimBatch : 1,
         );
         if (room <= 0) continue;
-        const claimed = await store.transaction((tx) =>
-          tx.queue.claim(run.id, senderId, room, now, (candidate) => run.plan(candidate)),
-        );
-        // Nothing due for this sender; another may still have rows pinned to it.
-        if (claimed.length === 0) continue;
-        claimedAny = true;
-        for (const _ of claimed) {
+        candidates.push({ senderId, room, load: pace.inFlight + pace.recentCount(now, 3_600_000) });
+        // When this sender's next send was due (its gap, quota or cap): how late it starts.
+        ready.set(senderId, { session, pace, plannedAt: pace.readyAt(pace.nextFreeAt, quotas, cap) });
+      }
+      if (candidates.length === 0) continue;
+      const assign = makeAssigner(
+        run.campaign.senderStrategy,
+        candidates,
+        run.cursor,
+        (id) => fleet.usable(id, now),
+        run.senderSet,
+      );
+      const slots = candidates.reduce((n, c) => n + c.room, 0);
+      let selectionMs = (this.#deps.timing?.() ?? 0) - selecting;
+      const claimed = await store.transaction((tx) =>
+        tx.queue.claimFor(run.id, slots, now, {
+          senders: candidates.map((c) => c.senderId),
+          sticky: run.campaign.senderStrategy === 'sticky',
+          choose: (candidate) => {
+            const started = this.#deps.timing?.() ?? 0;
+            const senderId = assign({ resendVia: candidate.resendVia, preferred: candidate.preferredSender });
+            selectionMs += (this.#deps.timing?.() ?? 0) - started;
+            return senderId === null ? null : { senderId, ...run.plan(candidate) };
+          },
+        }),
+      );
+      this.#deps.onSelection?.({ senders: candidates.length, messages: claimed.length, ms: selectionMs });
+      if (claimed.length === 0) {
+        const due = await store.messages.nextDueAt(run.id);
+        if (due !== null && due > now) earliest = Math.min(earliest, due);
+        continue;
+      }
+      const bySender = new Map<string, ClaimedMessage[]>();
+      for (const message of claimed) {
+        const list = bySender.get(message.senderId) ?? [];
+        list.push(message);
+        bySender.set(message.senderId, list);
+      }
+      for (const [senderId, messages] of bySender) {
+        const { session, pace, plannedAt } = ready.get(senderId) as {
+          session: SenderSession;
+          pace: SenderPace;
+          plannedAt: number;
+        };
+        for (const _ of messages) {
           const { gapMs } = pace.claimed(now, run.policy, this.#deps.random);
           pace.nextFreeAt = now + gapMs;
           pace.inFlight++;
         }
         this.#deps.trace?.({ senderId, plannedAt, startedAt: clock.now() });
-        this.#launch(run, session, pace, claimed);
-      }
-      if (!claimedAny && readySenders > 0) {
-        const due = await store.messages.nextDueAt(run.id);
-        if (due !== null && due > now) earliest = Math.min(earliest, due);
+        this.#launch(run, session, pace, messages);
       }
     }
     this.#arm(earliest);
@@ -238,6 +278,8 @@ export class Dispatcher {
       try {
         await Promise.all(delivery.settlements.map((s) => this.#settles.add(s)));
         if (delivery.signal !== null) this.#senderSignal(session, pace, delivery.signal);
+        const outcome = senderOutcome(delivery);
+        if (outcome !== null) this.#deps.fleet.record(session.sender.id, outcome);
       } catch (error) {
         // Left `sending`: the next start-up's recovery decides (re-send or reconcile).
         this.#deps.log.error({ err: error, messageId: message.id }, 'could not record a send outcome');
@@ -309,5 +351,27 @@ export class Dispatcher {
       applied.filter((s) => s.kind !== 'progress' && s.kind !== 'uncertain').map((s) => s.campaignId),
     );
     if (campaigns.size > 0) this.#deps.onSettled(campaigns);
+  }
+}
+
+/** What a delivery says about its sender's health (null: nothing, e.g. a pause). */
+function senderOutcome(delivery: Delivery): SenderOutcome | null {
+  if (delivery.signal !== null) return delivery.signal.kind;
+  const last = delivery.settlements.at(-1);
+  switch (last?.kind) {
+    case 'sent':
+      return 'sent';
+    case 'retry':
+      return last.reason === 'rate_limited' ? 'rate_limited' : 'retryable';
+    case 'uncertain':
+      return 'retryable';
+    case 'failed':
+      return last.reason === 'invalid_recipient'
+        ? 'recipient'
+        : last.reason === 'permanent'
+          ? 'permanent'
+          : 'retryable';
+    default:
+      return null;
   }
 }

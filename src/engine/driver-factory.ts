@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
+import type { Random } from '../domain/random.ts';
 import type { Sender } from '../domain/sender.ts';
 import type { Driver } from '../drivers/driver.ts';
 import { HttpLink } from '../drivers/simulator/http-link.ts';
 import { InProcessLink } from '../drivers/simulator/in-process-link.ts';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.ts';
 import type { SimulatorNetwork } from '../drivers/simulator/simulator-network.ts';
+import type { Store } from '../store/store.ts';
+import type { SecretBox } from '../system/secret-box.ts';
 import type { DriverFactory } from './sender-sessions.ts';
 
 /** A simulator sender's `config`. */
@@ -24,7 +27,11 @@ export interface SimulatorSenderConfig {
 
 export interface KurirDriverFactoryDeps {
   clock: Clock;
+  random: Random;
   log: Logger;
+  store: Store;
+  /** Opens sender secrets and encrypts session keys. */
+  secrets: SecretBox;
   /** The in-process simulated network; null when this server runs without one. */
   simulator: SimulatorNetwork | null;
 }

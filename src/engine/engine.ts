@@ -5,17 +5,20 @@ import type { Random } from '../domain/random.ts';
 import type { RetryPolicy } from '../domain/retry-policy.ts';
 import type { Attachment } from '../domain/template.ts';
 import type { Store } from '../store/store.ts';
+import type { SecretBox } from '../system/secret-box.ts';
 import { AudienceExpander } from './audience-expander.ts';
 import { CampaignLifecycle } from './campaign-lifecycle.ts';
 import { ProgressTracker } from './campaign-progress.ts';
 import type { MediaProbe } from './campaign-validation.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
+import { defaultFleetSettings, Fleet, type FleetSettings } from './fleet.ts';
 import { MessageEventWriter } from './message-event-writer.ts';
 import { type DriverFactory, SenderSessions } from './sender-sessions.ts';
 
 export interface EngineSettings {
   retry: RetryPolicy;
+  fleet?: FleetSettings;
   claimBatch: number;
   maxInFlightPerSender: number;
   /**
@@ -32,11 +35,15 @@ export interface EngineDeps {
   log: Logger;
   newId: IdFactory;
   drivers: DriverFactory;
+  /** Encrypts sender secrets and session keys at rest. */
+  secrets: SecretBox;
   probeMedia: MediaProbe;
   mediaUrl: (attachment: Attachment, workspaceId: string) => string;
   settings: EngineSettings;
   bus?: EventBus;
   trace?: (t: { senderId: string; plannedAt: number; startedAt: number }) => void;
+  timing?: () => number;
+  onSelection?: (s: { senders: number; messages: number; ms: number }) => void;
 }
 
 /**
@@ -51,6 +58,7 @@ export class Engine {
   readonly campaigns: CampaignLifecycle;
   readonly events: MessageEventWriter;
   readonly progress: ProgressTracker;
+  readonly fleet: Fleet;
   readonly #deps: EngineDeps;
   #reconcileTimer: CancelTimer | null = null;
   readonly #progressDue = new Set<string>();
@@ -74,7 +82,16 @@ export class Engine {
       log: log.child({ component: 'receipts' }),
       newId,
     });
+    this.fleet = new Fleet({
+      store,
+      clock,
+      bus: this.bus,
+      log: log.child({ component: 'fleet' }),
+      sessions: this.sessions,
+      settings: deps.settings.fleet ?? defaultFleetSettings,
+    });
     this.dispatcher = new Dispatcher({
+      fleet: this.fleet,
       store,
       clock,
       random,
@@ -88,6 +105,8 @@ export class Engine {
         for (const id of ids) this.#progressSoon(id);
       },
       ...(deps.trace ? { trace: deps.trace } : {}),
+      ...(deps.timing ? { timing: deps.timing } : {}),
+      ...(deps.onSelection ? { onSelection: deps.onSelection } : {}),
     });
     this.expander = new AudienceExpander({
       store,
@@ -116,6 +135,16 @@ export class Engine {
       this.dispatcher.wake();
       void this.campaigns.senderChanged(sender).catch((e: unknown) => this.#logError(e, 'sender change'));
     });
+  }
+
+  /** Encrypts a secret (a token, credentials) for the store. */
+  seal(plain: string): string {
+    return this.#deps.secrets.encrypt(plain);
+  }
+
+  /** Decrypts what `seal` made. */
+  open(sealed: string): string {
+    return this.#deps.secrets.decrypt(sealed);
   }
 
   /**

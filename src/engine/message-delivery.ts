@@ -111,8 +111,15 @@ export async function deliver(
     if (!result.ok) return failure(deps, base, message, result.error, i, session);
     if (i === 0) providerId = result.providerId;
   }
+  const reached = {
+    workspaceId: run.campaign.workspaceId,
+    phone: message.phone,
+    senderId: session.sender.id,
+  };
   return {
-    settlements: [{ kind: 'sent', ...base, providerId, partsSent: parts.length, at: deps.clock.now() }],
+    settlements: [
+      { kind: 'sent', ...base, providerId, partsSent: parts.length, at: deps.clock.now(), reached },
+    ],
     signal: null,
   };
 }

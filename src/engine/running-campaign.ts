@@ -24,10 +24,14 @@ export class RunningCampaign {
   readonly policy: PacingPolicy;
   readonly render: MessageRenderer;
   readonly flights = new Set<Flight>();
+  readonly senderSet: ReadonlySet<string>;
+  /** Round-robin position across passes. */
+  readonly cursor = { next: 0 };
   halted = false;
 
   constructor(campaign: Campaign) {
     this.campaign = campaign;
+    this.senderSet = new Set(campaign.senderIds);
     this.policy = resolvePacing(campaign.pacing);
     this.render = prepareMessage(campaign.template ?? { variants: [''], attachments: [] });
   }

@@ -54,6 +54,19 @@ export class SenderPace {
     return nextGapMs(policy, this.#sentInRun, random);
   }
 
+  /** Claims in the last `spanMs`, for choosing the least loaded sender. */
+  recentCount(now: number, spanMs: number): number {
+    const since = now - spanMs;
+    let lo = 0;
+    let hi = this.#claims.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#claims[mid] as number) <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#claims.length - lo;
+  }
+
   /** A new run (a resumed campaign, a reconnected sender) starts its batch count again. */
   resetRun(): void {
     this.#sentInRun = 0;

@@ -145,6 +145,13 @@ export class SenderSessions {
       case 'logged_out':
         return this.#setConnection(session, 'logged_out', event.reason, null);
       case 'banned':
+        // A banned number is also paused: even if it comes back, a person decides.
+        await this.#deps.store.senders.setPaused(
+          sender.id,
+          `banned: ${event.reason}`,
+          this.#deps.clock.now(),
+        );
+        session.sender = { ...session.sender, pausedReason: `banned: ${event.reason}` };
         return this.#setConnection(session, 'banned', event.reason, null);
       case 'receipt':
       case 'inbound':

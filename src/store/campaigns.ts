@@ -1,4 +1,11 @@
-import type { Audience, Campaign, CampaignCounts, CampaignStatus, PauseReason } from '../domain/campaign.ts';
+import type {
+  Audience,
+  Campaign,
+  CampaignCounts,
+  CampaignStatus,
+  PauseReason,
+  SenderStrategy,
+} from '../domain/campaign.ts';
 import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
 import type { SendWindow } from '../domain/pacing/send-window.ts';
 import type { Page } from './contacts.ts';
@@ -14,6 +21,7 @@ function toCampaign(row: CampaignTable, senderIds: string[]): Campaign {
     template: row.template === null ? null : readJson(row.template),
     audience: readJson<Audience>(row.audience),
     senderIds,
+    senderStrategy: row.sender_strategy as SenderStrategy,
     pacing: readJson<PacingInput>(row.pacing),
     window: row.send_window === null ? null : readJson<SendWindow>(row.send_window),
     startAt: row.start_at,
@@ -51,6 +59,7 @@ export interface CampaignChange {
 
 export interface CampaignDraft {
   name?: string;
+  senderStrategy?: SenderStrategy;
   templateId?: string;
   audience?: Audience;
   senderIds?: string[];
@@ -102,6 +111,7 @@ export class CampaignRepository {
         finished_at: campaign.finishedAt,
         expand_cursor: null,
         expanded_at: campaign.expandedAt,
+        sender_strategy: campaign.senderStrategy,
       })
       .execute();
     await this.#writeSenders(campaign.id, campaign.senderIds);
@@ -159,6 +169,7 @@ export class CampaignRepository {
   async update(workspaceId: string, id: string, draft: CampaignDraft, now: number): Promise<void> {
     const values: Partial<CampaignTable> = { updated_at: now };
     if (draft.name !== undefined) values.name = draft.name;
+    if (draft.senderStrategy !== undefined) values.sender_strategy = draft.senderStrategy;
     if (draft.templateId !== undefined) values.template_id = draft.templateId;
     if (draft.audience !== undefined) values.audience = writeJson(draft.audience);
     if (draft.pacing !== undefined) values.pacing = writeJson(draft.pacing);

@@ -119,8 +119,30 @@ export interface SenderTable {
   quota_per_hour: number | null;
   quota_per_day: number | null;
   paused_reason: string | null;
+  health: number;
+  consecutive_failures: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface SenderKeyTable {
+  sender_id: string;
+  type: string;
+  key_id: string;
+  value: string;
+}
+
+export interface SenderHealthTable {
+  sender_id: string;
+  at: number;
+  health: number;
+}
+
+export interface StickySenderTable {
+  workspace_id: string;
+  phone: string;
+  sender_id: string;
+  at: number;
 }
 
 export interface CampaignTable {
@@ -150,6 +172,7 @@ export interface CampaignTable {
   finished_at: number | null;
   expand_cursor: string | null;
   expanded_at: number | null;
+  sender_strategy: string;
 }
 
 export interface CampaignSenderTable {
@@ -209,6 +232,9 @@ export interface Database {
   campaign_senders: CampaignSenderTable;
   messages: MessageTable;
   number_checks: NumberCheckTable;
+  sender_keys: SenderKeyTable;
+  sender_health: SenderHealthTable;
+  sticky_senders: StickySenderTable;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;

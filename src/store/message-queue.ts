@@ -20,6 +20,8 @@ export interface ClaimCandidate {
   partsSent: number;
   /** When set, only this sender may send it: an earlier attempt's outcome is unknown. */
   resendVia: string | null;
+  /** The sender that reached this phone last (read only for the `sticky` strategy). */
+  preferredSender: string | null;
   contact: { name: string | null; status: string | null; fields: Record<string, FieldValue> } | null;
 }
 
@@ -31,7 +33,8 @@ export interface ClaimPlan {
 }
 
 /** A claimed row; `attempt` is this claim's number (1 for the first). */
-export type ClaimedMessage = Omit<ClaimCandidate, 'waId' | 'text' | 'variant'> & ClaimPlan;
+export type ClaimedMessage = Omit<ClaimCandidate, 'waId' | 'text' | 'variant'> &
+  ClaimPlan & { senderId: string };
 
 /** The result of one attempt, to be written after the driver answered. */
 export type Settlement =
@@ -43,6 +46,8 @@ export type Settlement =
       providerId: string;
       partsSent: number;
       at: number;
+      /** Remembered as the sender that reaches this phone (the `sticky` strategy reads it). */
+      reached?: { workspaceId: string; phone: string; senderId: string };
     }
   | { kind: 'progress'; id: string; campaignId: string; attempt: number; partsSent: number }
   | {
@@ -126,13 +131,7 @@ export class MessageQueue {
     this.#campaigns = new CampaignRepository(db, dialect);
   }
 
-  /**
-   * Claims up to `limit` due rows of a campaign for a sender: `queued` → `sending` with the
-   * sender, the next attempt number, the WhatsApp id and the rendered text, all committed
-   * before the driver is called (write before act). On PostgreSQL the candidates are
-   * locked with SKIP LOCKED so two workers never claim one row; on SQLite the transaction
-   * holds the only write lock. The `state = 'queued'` guard covers both.
-   */
+  /** Claims up to `limit` due rows of a campaign for one sender (see `claimFor`). */
   async claim(
     campaignId: string,
     senderId: string,
@@ -140,36 +139,67 @@ export class MessageQueue {
     now: number,
     plan: (candidate: ClaimCandidate) => ClaimPlan,
   ): Promise<ClaimedMessage[]> {
+    return this.claimFor(campaignId, limit, now, {
+      senders: [senderId],
+      sticky: false,
+      choose: (c) => (c.resendVia === null || c.resendVia === senderId ? { senderId, ...plan(c) } : null),
+    });
+  }
+
+  /**
+   * Claims up to `limit` due rows of a campaign, each for the sender `choose` picks (or
+   * none, which leaves it queued): `queued` → `sending` with the sender, the next attempt
+   * number, the WhatsApp id and the rendered text, all committed before any driver is
+   * called (write before act). Re-sends pinned to one of `senders` come first. On
+   * PostgreSQL the candidates are locked with SKIP LOCKED so two workers never claim one
+   * row; on SQLite the transaction holds the only write lock. The `state = 'queued'`
+   * guard covers both.
+   */
+  async claimFor(
+    campaignId: string,
+    limit: number,
+    now: number,
+    options: {
+      senders: readonly string[];
+      /** Also read who reached each phone last (for the `sticky` strategy). */
+      sticky: boolean;
+      choose: (candidate: ClaimCandidate) => (ClaimPlan & { senderId: string }) | null;
+    },
+  ): Promise<ClaimedMessage[]> {
     const s = this.#sql;
+    if (limit <= 0 || options.senders.length === 0) return [];
     const lock = s.dialect === 'postgres' ? ' FOR UPDATE OF m SKIP LOCKED' : '';
+    const stickyJoin = options.sticky
+      ? 'LEFT JOIN sticky_senders ss ON ss.workspace_id = m.workspace_id AND ss.phone = m.phone'
+      : '';
     const select = (where: string, order: string, params: unknown[]) =>
       s.rows<Record<string, unknown>>(
         `SELECT m.id, m.contact_id, m.phone, m.seq, m.attempt, m.wa_id, m.text, m.variant, m.parts_sent, m.resend_via,
                 c.id AS c_id, c.name AS c_name, c.status AS c_status, c.fields AS c_fields
-           FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id
+                ${options.sticky ? ', ss.sender_id AS preferred' : ''}
+           FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id ${stickyJoin}
           WHERE m.campaign_id = ${s.p(1)} AND m.state = 'queued' AND m.next_at <= ${s.p(2)} AND ${where}
           ${order} LIMIT ${s.p(3)}${lock}`,
         params,
       );
-    // Re-sends pinned to this sender go first: they are few, and they wait on a deadline.
-    // Unordered, with `IS NOT NULL` spelled out, so the planner takes their small partial
-    // index instead of walking the campaign's whole queue in order.
-    const rows = await select(`m.resend_via IS NOT NULL AND m.resend_via = ${s.p(4)}`, '', [
-      campaignId,
-      now,
-      limit,
-      senderId,
-    ]);
-    if (rows.length < limit)
+    // Re-sends pinned to these senders go first: they are few, and they wait on a
+    // deadline. Unordered, with `IS NOT NULL` spelled out, so the planner takes their
+    // small partial index instead of walking the campaign's whole queue in order.
+    const rows = await select(
+      `m.resend_via IS NOT NULL AND m.resend_via IN (${s.list(4, options.senders.length)})`,
+      '',
+      [campaignId, now, limit, ...options.senders],
+    );
+    // Twice what can be taken: `sticky` may leave some rows for a busy sender.
+    const extra = Math.min(1000, (limit - rows.length) * (options.sticky ? 2 : 1));
+    if (extra > 0) {
       rows.push(
-        ...(await select('m.resend_via IS NULL', 'ORDER BY m.next_at, m.seq', [
-          campaignId,
-          now,
-          limit - rows.length,
-        ])),
+        ...(await select('m.resend_via IS NULL', 'ORDER BY m.next_at, m.seq', [campaignId, now, extra])),
       );
-    if (rows.length === 0) return [];
-    const claimed: ClaimedMessage[] = rows.map((r) => {
+    }
+    const claimed: (ClaimedMessage & { senderId: string })[] = [];
+    for (const r of rows) {
+      if (claimed.length >= limit) break;
       const candidate: ClaimCandidate = {
         id: r.id as string,
         campaignId,
@@ -182,6 +212,7 @@ export class MessageQueue {
         variant: r.variant === null || r.variant === undefined ? null : Number(r.variant),
         partsSent: Number(r.parts_sent),
         resendVia: (r.resend_via as string | null) ?? null,
+        preferredSender: (r.preferred as string | null | undefined) ?? null,
         contact:
           r.c_id === null || r.c_id === undefined
             ? null
@@ -191,20 +222,22 @@ export class MessageQueue {
                 fields: readJson<Record<string, FieldValue>>(r.c_fields),
               },
       };
-      return { ...candidate, ...plan(candidate), attempt: candidate.attempt + 1 };
-    });
+      const chosen = options.choose(candidate);
+      if (chosen !== null) claimed.push({ ...candidate, ...chosen, attempt: candidate.attempt + 1 });
+    }
+    if (claimed.length === 0) return [];
     let changed = 0;
     if (s.dialect === 'postgres') {
-      const params: unknown[] = [senderId, now];
+      const params: unknown[] = [now];
       const tuples = claimed.map((m) => {
-        params.push(m.id, m.waId, m.text, m.variant);
+        params.push(m.id, m.senderId, m.waId, m.text, m.variant);
         const n = params.length;
-        return `(${s.p(n - 3)}, ${s.p(n - 2)}, ${s.p(n - 1)}, ${s.p(n)}::int)`;
+        return `(${s.p(n - 4)}, ${s.p(n - 3)}, ${s.p(n - 2)}, ${s.p(n - 1)}, ${s.p(n)}::int)`;
       });
       changed = await s.run(
-        `UPDATE messages AS m SET state = 'sending', sender_id = $1, attempt = m.attempt + 1, claimed_at = $2,
-                updated_at = $2, wa_id = v.wa_id, text = v.text, variant = v.variant, reconcile_by = NULL
-           FROM (VALUES ${tuples.join(', ')}) AS v(id, wa_id, text, variant)
+        `UPDATE messages AS m SET state = 'sending', sender_id = v.sender_id, attempt = m.attempt + 1, claimed_at = $1,
+                updated_at = $1, wa_id = v.wa_id, text = v.text, variant = v.variant, reconcile_by = NULL
+           FROM (VALUES ${tuples.join(', ')}) AS v(id, sender_id, wa_id, text, variant)
           WHERE m.id = v.id AND m.state = 'queued'`,
         params,
       );
@@ -214,7 +247,7 @@ export class MessageQueue {
           `UPDATE messages SET state = 'sending', sender_id = ?1, attempt = attempt + 1, claimed_at = ?2, updated_at = ?2,
                   wa_id = ?3, text = ?4, variant = ?5, reconcile_by = NULL
             WHERE id = ?6 AND state = 'queued'`,
-          [senderId, now, m.waId, m.text, m.variant, m.id],
+          [m.senderId, now, m.waId, m.text, m.variant, m.id],
         );
       }
     }
@@ -305,6 +338,8 @@ export class MessageQueue {
       }
     }
     for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);
+    const reached = applied.flatMap((o) => (o.kind === 'sent' && o.reached ? [o.reached] : []));
+    if (reached.length > 0) await this.#remember(reached, now);
     return applied;
   }
 
@@ -404,6 +439,25 @@ export class MessageQueue {
     const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);
     for (const id of ids) await this.#campaigns.recount(id);
     return ids;
+  }
+
+  async #remember(
+    reached: { workspaceId: string; phone: string; senderId: string }[],
+    now: number,
+  ): Promise<void> {
+    const s = this.#sql;
+    const latest = new Map(reached.map((r) => [`${r.workspaceId}|${r.phone}`, r]));
+    const params: unknown[] = [now];
+    const tuples = [...latest.values()].map((r) => {
+      params.push(r.workspaceId, r.phone, r.senderId);
+      const n = params.length;
+      return `(${s.p(n - 2)}, ${s.p(n - 1)}, ${s.p(n)}, ${s.p(1)})`;
+    });
+    await s.run(
+      `INSERT INTO sticky_senders (workspace_id, phone, sender_id, at) VALUES ${tuples.join(', ')}
+       ON CONFLICT (workspace_id, phone) DO UPDATE SET sender_id = excluded.sender_id, at = excluded.at`,
+      params,
+    );
   }
 
   /** Records a direct send as `sending` (attempt 1) before the driver is called. */

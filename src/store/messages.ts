@@ -106,6 +106,47 @@ export class MessageRepository {
     return rows.map((r) => Number(r.claimed_at));
   }
 
+  /**
+   * A sender's sent and failed messages among those it claimed after `since`, by hour
+   * (bucket start, epoch ms), for its stats.
+   */
+  async hourlyOutcomes(
+    senderId: string,
+    since: number,
+  ): Promise<Map<number, { sent: number; failed: number }>> {
+    const s = this.#sql;
+    const rows = await s.rows<{
+      h: number | string;
+      sent: number | string | null;
+      failed: number | string | null;
+    }>(
+      `SELECT COALESCE(sent_at, updated_at) / 3600000 AS h,
+              SUM(CASE WHEN state IN ('sent', 'delivered', 'read') THEN 1 ELSE 0 END) AS sent,
+              SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS failed
+         FROM messages WHERE sender_id = ${s.p(1)} AND claimed_at > ${s.p(2)}
+        GROUP BY COALESCE(sent_at, updated_at) / 3600000`,
+      [senderId, since],
+    );
+    return new Map(
+      rows.map((r) => [
+        Math.floor(Number(r.h)) * 3_600_000,
+        { sent: Number(r.sent ?? 0), failed: Number(r.failed ?? 0) },
+      ]),
+    );
+  }
+
+  /** A sender's sent and failed messages among those it claimed after `since`. */
+  async outcomeCounts(senderId: string, since: number): Promise<{ sent: number; failed: number }> {
+    const s = this.#sql;
+    const [row] = await s.rows<{ sent: number | string | null; failed: number | string | null }>(
+      `SELECT SUM(CASE WHEN state IN ('sent', 'delivered', 'read') THEN 1 ELSE 0 END) AS sent,
+              SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS failed
+         FROM messages WHERE sender_id = ${s.p(1)} AND claimed_at > ${s.p(2)}`,
+      [senderId, since],
+    );
+    return { sent: Number(row?.sent ?? 0), failed: Number(row?.failed ?? 0) };
+  }
+
   /** The earliest instant a queued message of the campaign becomes due, or null if none is queued. */
   async nextDueAt(campaignId: string): Promise<number | null> {
     const rows = await this.#sql.rows<{ next_at: number | string | null }>(

@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import type { Dialect } from './database.ts';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as campaigns from './migrations/0002-campaigns.ts';
+import * as fleet from './migrations/0003-fleet.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -12,6 +13,7 @@ interface MigrationModule {
 const migrations: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-campaigns': campaigns,
+  '0003-fleet': fleet,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -13,6 +13,7 @@ function toSender(row: SenderTable): Sender {
     connectionReason: row.connection_reason,
     quotas: { perMinute: row.quota_per_minute, perHour: row.quota_per_hour, perDay: row.quota_per_day },
     pausedReason: row.paused_reason,
+    health: Number(row.health),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -48,6 +49,8 @@ export class SenderRepository {
         quota_per_hour: sender.quotas.perHour ?? null,
         quota_per_day: sender.quotas.perDay ?? null,
         paused_reason: sender.pausedReason,
+        health: sender.health,
+        consecutive_failures: 0,
         created_at: sender.createdAt,
         updated_at: sender.updatedAt,
       })
@@ -144,5 +147,93 @@ export class SenderRepository {
 
   async setSecret(id: string, secret: string | null, now: number): Promise<void> {
     await this.#db.updateTable('senders').set({ secret, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Stored (encrypted) session keys of one type; ids without a key are absent. */
+  async keys(senderId: string, type: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('sender_keys')
+      .select(['key_id', 'value'])
+      .where('sender_id', '=', senderId)
+      .where('type', '=', type)
+      .where('key_id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.key_id, r.value]));
+  }
+
+  /** Upserts keys, deleting those whose value is null. Call inside a transaction. */
+  async setKeys(
+    senderId: string,
+    entries: readonly { type: string; id: string; value: string | null }[],
+  ): Promise<void> {
+    const upserts = entries.filter((e) => e.value !== null);
+    for (const e of entries.filter((x) => x.value === null)) {
+      await this.#db
+        .deleteFrom('sender_keys')
+        .where('sender_id', '=', senderId)
+        .where('type', '=', e.type)
+        .where('key_id', '=', e.id)
+        .execute();
+    }
+    for (let start = 0; start < upserts.length; start += 500) {
+      await this.#db
+        .insertInto('sender_keys')
+        .values(
+          upserts
+            .slice(start, start + 500)
+            .map((e) => ({ sender_id: senderId, type: e.type, key_id: e.id, value: e.value as string })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['sender_id', 'type', 'key_id'])
+            .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+        )
+        .execute();
+    }
+  }
+
+  /** Forgets a sender's session: its secret and every key. */
+  async clearSession(senderId: string, now: number): Promise<void> {
+    await this.#db.deleteFrom('sender_keys').where('sender_id', '=', senderId).execute();
+    await this.setSecret(senderId, null, now);
+  }
+
+  /** Every sender's id, name and encrypted secret, for the start-up check of KURIR_SECRET. */
+  async secrets(): Promise<{ id: string; name: string; secret: string }[]> {
+    const rows = await this.#db
+      .selectFrom('senders')
+      .select(['id', 'name', 'secret'])
+      .where('secret', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, secret: r.secret as string }));
+  }
+
+  /** Health and the run of consecutive failures, kept for restarts and for the API. */
+  async setHealth(id: string, health: number, consecutiveFailures: number): Promise<void> {
+    await this.#db
+      .updateTable('senders')
+      .set({ health, consecutive_failures: consecutiveFailures })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async addHealthPoint(senderId: string, at: number, health: number): Promise<void> {
+    await this.#db
+      .insertInto('sender_health')
+      .values({ sender_id: senderId, at, health })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async healthHistory(senderId: string, since: number): Promise<{ at: number; health: number }[]> {
+    const rows = await this.#db
+      .selectFrom('sender_health')
+      .select(['at', 'health'])
+      .where('sender_id', '=', senderId)
+      .where('at', '>', since)
+      .orderBy('at')
+      .execute();
+    return rows.map((r) => ({ at: Number(r.at), health: Number(r.health) }));
   }
 }

@@ -16,10 +16,14 @@ import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
 import { redactPaths } from '../../src/system/logger.ts';
+import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type Backend, openTestStore, tempDir } from './stores.ts';
 import { settle } from './test-engine.ts';
+
+/** One derived key for the whole file: deriving is deliberately slow. */
+const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 export interface TestApp {
   app: FastifyInstance;
@@ -87,7 +91,8 @@ export async function createTestApp(
     random,
     log,
     newId: ids,
-    drivers: new KurirDriverFactory({ clock, log, simulator: network }),
+    secrets: testSecrets,
+    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: options.probeMedia ?? (async () => ({ size: 1000, contentType: 'image/png' })),
     mediaUrl,
     settings: {

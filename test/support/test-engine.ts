@@ -15,9 +15,13 @@ import { Engine, type EngineSettings } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import type { Store } from '../../src/store/store.ts';
 import { redactPaths } from '../../src/system/logger.ts';
+import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type Backend, openTestStore } from './stores.ts';
+
+/** One derived key for the whole file: deriving is deliberately slow. */
+const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 export interface TestEngine {
   engine: Engine;
@@ -83,7 +87,8 @@ export async function createTestEngine(
     random,
     log,
     newId: ids,
-    drivers: new KurirDriverFactory({ clock, log, simulator: network }),
+    secrets: testSecrets,
+    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
     mediaUrl: (a) => a.url ?? `file:${a.fileId}`,
     settings: {
@@ -157,6 +162,7 @@ export async function createTestEngine(
         connectionReason: null,
         quotas,
         pausedReason: null,
+        health: 100,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       };

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
 import { KurirError } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
-import { isE164 } from '../../domain/phone.ts';
 import { type Sender, senderStatus } from '../../domain/sender.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, Nullable, oneOf, problems, Timestamp, toIso } from '../common-schemas.ts';
+import { IdParams, Nullable, problems, streamed, Timestamp, toIso } from '../common-schemas.ts';
+import { readSenderConfig, SenderCreate, SenderPatch } from './sender-schemas.ts';
 
 export interface SenderRoutesOptions {
   store: Store;
@@ -15,50 +16,6 @@ export interface SenderRoutesOptions {
   newId: IdFactory;
   engine: Engine;
 }
-
-const Quota = Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }));
-const Quotas = Type.Object(
-  { perMinute: Type.Optional(Quota), perHour: Type.Optional(Quota), perDay: Type.Optional(Quota) },
-  { additionalProperties: false },
-);
-
-const SimulatorConfig = Type.Object(
-  {
-    phone: Type.String({
-      pattern: '^\\+[1-9][0-9]{6,14}$',
-      description: 'The number on the simulated network, E.164',
-    }),
-    url: Type.Optional(
-      Type.String({ pattern: '^https?://', maxLength: 500, description: 'A separate `kurir simulator`' }),
-    ),
-    autoPair: Type.Optional(Type.Boolean({ description: 'Pair without scanning a QR code' })),
-    idempotentIds: Type.Optional(
-      Type.Boolean({ description: 'Model a driver without custom message ids when false' }),
-    ),
-    maxPerSecond: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }))),
-  },
-  { additionalProperties: false },
-);
-
-export const SenderSchema = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    driver: Type.String(),
-    config: Type.Record(Type.String(), Type.Unknown()),
-    phone: Nullable(Type.String()),
-    status: Type.String({ description: 'pairing | connected | disconnected | logged_out | banned | paused' }),
-    statusReason: Nullable(Type.String()),
-    quotas: Type.Object({
-      perMinute: Nullable(Type.Integer()),
-      perHour: Nullable(Type.Integer()),
-      perDay: Nullable(Type.Integer()),
-    }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { $id: 'Sender', title: 'Sender' },
-);
 
 export function senderJson(s: Sender) {
   return {
@@ -69,11 +26,13 @@ export function senderJson(s: Sender) {
     phone: s.phone,
     status: senderStatus(s),
     statusReason: s.pausedReason ?? s.connectionReason,
+    health: s.health,
     quotas: {
       perMinute: s.quotas.perMinute ?? null,
       perHour: s.quotas.perHour ?? null,
       perDay: s.quotas.perDay ?? null,
     },
+    webhookPath: s.driver === 'cloud-api' ? `/webhooks/cloud-api/${s.id}` : null,
     createdAt: toIso(s.createdAt),
     updatedAt: toIso(s.updatedAt),
   };
@@ -81,16 +40,33 @@ export function senderJson(s: Sender) {
 
 const notFound = (id: string) => new KurirError('sender.not_found', `No sender ${id} in this workspace`);
 
+const StatsSchema = Type.Object({
+  health: Type.Integer(),
+  sent: Type.Object({ lastHour: Type.Integer(), lastDay: Type.Integer() }),
+  failed: Type.Object({ lastHour: Type.Integer(), lastDay: Type.Integer() }),
+  hourly: Type.Array(Type.Object({ hour: Timestamp, sent: Type.Integer(), failed: Type.Integer() }), {
+    description: 'The last 24 hours, oldest first',
+  }),
+  healthHistory: Type.Array(Type.Object({ at: Timestamp, health: Type.Integer() })),
+});
+
 export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = async (
   app,
   { store, clock, newId, engine },
 ) => {
   const ref = Type.Unsafe({ $ref: 'Sender#' });
   /** The sender as the engine sees it now (its session holds the freshest state). */
-  const current = async (workspaceId: string, id: string) => {
+  const current = async (workspaceId: string, id: string): Promise<Sender> => {
     const stored = await store.senders.get(workspaceId, id);
     if (stored === null) throw notFound(id);
-    return engine.sessions.get(id)?.sender ?? stored;
+    const live = engine.sessions.get(id)?.sender;
+    return live === undefined ? stored : { ...live, health: engine.fleet.health(id, clock.now()) };
+  };
+  const session = (id: string) => {
+    const s = engine.sessions.get(id);
+    if (s === undefined)
+      throw new KurirError('sender.unavailable', 'The sender has no session; connect it first');
+    return s;
   };
 
   app.post(
@@ -99,31 +75,25 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
       schema: {
         tags: ['senders'],
         summary: 'Add a sender (a WhatsApp number) and connect it',
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 100 }),
-            driver: oneOf(['simulator'] as const, {
-              description: 'Real drivers (baileys, cloud-api) come next',
-            }),
-            config: SimulatorConfig,
-            quotas: Type.Optional(Quotas),
-          },
-          { additionalProperties: false },
-        ),
+        description:
+          'A `baileys` sender pairs by QR code (`GET /v1/senders/{id}/qr`) or by a code typed on the phone ' +
+          '(`POST /v1/senders/{id}/pairing-code`). A `cloud-api` sender needs no pairing; point Meta at its `webhookPath`. ' +
+          'Secrets (access token, app secret, verify token) are stored encrypted and never returned.',
+        body: SenderCreate,
         response: { 201: ref, ...problems(400, 401, 409, 422) },
       },
     },
     async (request, reply) => {
       const ws = request.workspace;
-      const { name, driver, config, quotas } = request.body;
-      if (!isE164(config.phone))
-        throw new KurirError('sender.invalid', 'config.phone is not E.164', {
-          errors: [{ pointer: '/config/phone', detail: 'must be E.164' }],
-        });
-      const taken = (await store.senders.list(ws.id)).some((s) => s.config.phone === config.phone);
+      const { name, driver, quotas } = request.body;
+      const { config, secrets } = readSenderConfig(driver, request.body.config);
+      const identity = driver === 'cloud-api' ? 'phoneNumberId' : 'phone';
+      const taken =
+        config[identity] !== undefined &&
+        (await store.senders.list(ws.id)).some((s) => s.config[identity] === config[identity]);
       if (taken) {
-        throw new KurirError('sender.invalid', `A sender for ${config.phone} exists already`, {
-          errors: [{ pointer: '/config/phone', detail: 'is already a sender of this workspace' }],
+        throw new KurirError('sender.invalid', `A sender with this ${identity} exists already`, {
+          errors: [{ pointer: `/config/${identity}`, detail: 'is already a sender of this workspace' }],
         });
       }
       const now = clock.now();
@@ -132,18 +102,19 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
         workspaceId: ws.id,
         name: name.trim(),
         driver,
-        config: { ...config },
+        config,
         phone: null,
-        connection: 'pairing',
+        connection: driver === 'cloud-api' ? 'disconnected' : 'pairing',
         connectionReason: null,
         quotas: quotas ?? {},
         pausedReason: null,
+        health: 100,
         createdAt: now,
         updatedAt: now,
       };
-      await store.senders.create(sender);
-      const session = await engine.sessions.open(sender);
-      return reply.code(201).send(senderJson(session.sender));
+      await store.senders.create(sender, secrets === null ? null : engine.seal(JSON.stringify(secrets)));
+      const opened = await engine.sessions.open(sender);
+      return reply.code(201).send(senderJson(opened.sender));
     },
   );
 
@@ -156,11 +127,12 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
         response: { 200: Type.Object({ data: Type.Array(ref) }), ...problems(401) },
       },
     },
-    async (request) => ({
-      data: (await store.senders.list(request.workspace.id)).map((s) =>
-        senderJson(engine.sessions.get(s.id)?.sender ?? s),
-      ),
-    }),
+    async (request) => {
+      const all = await store.senders.list(request.workspace.id);
+      return {
+        data: await Promise.all(all.map(async (s) => senderJson(await current(request.workspace.id, s.id)))),
+      };
+    },
   );
 
   app.get(
@@ -181,30 +153,38 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     {
       schema: {
         tags: ['senders'],
-        summary: 'Rename a sender or change its quotas',
+        summary: 'Rename a sender, change its quotas, or give it a new config',
         params: IdParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            quotas: Type.Optional(Quotas),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: ref, ...problems(400, 401, 404) },
+        body: SenderPatch,
+        response: { 200: ref, ...problems(400, 401, 404, 422) },
       },
     },
     async (request) => {
       const ws = request.workspace;
-      await current(ws.id, request.params.id);
+      const sender = await current(ws.id, request.params.id);
       const { name, quotas } = request.body;
+      const now = clock.now();
+      let reopen = false;
+      if (request.body.config !== undefined) {
+        const { config, secrets } = readSenderConfig(sender.driver, request.body.config);
+        await store.senders.update(ws.id, sender.id, { config }, now);
+        if (secrets !== null)
+          await store.senders.setSecret(sender.id, engine.seal(JSON.stringify(secrets)), now);
+        reopen = true;
+      }
       await store.senders.update(
         ws.id,
-        request.params.id,
+        sender.id,
         { ...(name ? { name: name.trim() } : {}), ...(quotas ? { quotas } : {}) },
-        clock.now(),
+        now,
       );
-      await engine.sessions.refresh(request.params.id);
-      return senderJson(await current(ws.id, request.params.id));
+      if (reopen) {
+        const fresh = await store.senders.get(ws.id, sender.id);
+        if (fresh !== null) await engine.sessions.open(fresh);
+      } else {
+        await engine.sessions.refresh(sender.id);
+      }
+      return senderJson(await current(ws.id, sender.id));
     },
   );
 
@@ -271,8 +251,8 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     },
     async (request) => {
       const sender = await current(request.workspace.id, request.params.id);
-      const session = await engine.sessions.open(sender);
-      return senderJson(session.sender);
+      const opened = await engine.sessions.open(sender);
+      return senderJson(opened.sender);
     },
   );
 
@@ -288,10 +268,7 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     },
     async (request) => {
       await current(request.workspace.id, request.params.id);
-      const session = engine.sessions.get(request.params.id);
-      if (session === undefined)
-        throw new KurirError('sender.unavailable', 'The sender has no session to log out of');
-      await session.driver.logout();
+      await session(request.params.id).driver.logout();
       return senderJson(await current(request.workspace.id, request.params.id));
     },
   );
@@ -301,13 +278,14 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     {
       schema: {
         tags: ['senders'],
-        summary: 'The QR code to scan while pairing (raw string)',
+        summary: 'The QR code to scan while pairing, as text (and a PNG data URL)',
         params: IdParams,
         response: {
           200: Type.Object({
-            qr: Nullable(Type.String()),
-            pairingCode: Nullable(Type.String()),
             status: Type.String(),
+            qr: Nullable(Type.String({ description: 'The raw QR payload' })),
+            png: Nullable(Type.String({ description: 'The QR as a data:image/png URL' })),
+            pairingCode: Nullable(Type.String()),
           }),
           ...problems(400, 401, 404),
         },
@@ -315,11 +293,103 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     },
     async (request) => {
       const sender = await current(request.workspace.id, request.params.id);
-      const session = engine.sessions.get(sender.id);
+      const s = engine.sessions.get(sender.id);
+      const qr = s?.latestQr ?? null;
       return {
-        qr: session?.latestQr ?? null,
-        pairingCode: session?.latestPairingCode ?? null,
         status: senderStatus(sender),
+        qr,
+        png: qr === null ? null : await QRCode.toDataURL(qr, { margin: 1, width: 320 }),
+        pairingCode: s?.latestPairingCode ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/senders/:id/qr.png',
+    {
+      schema: {
+        tags: ['senders'],
+        summary: 'The QR code to scan while pairing, as a PNG image',
+        params: IdParams,
+        produces: ['image/png'],
+        response: { 200: streamed('PNG'), ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const sender = await current(request.workspace.id, request.params.id);
+      const qr = engine.sessions.get(sender.id)?.latestQr ?? null;
+      if (qr === null)
+        throw new KurirError(
+          'sender.unavailable',
+          `No QR code to scan: the sender is ${senderStatus(sender)}`,
+        );
+      return reply
+        .header('content-type', 'image/png')
+        .send(await QRCode.toBuffer(qr, { margin: 1, width: 320 }));
+    },
+  );
+
+  app.post(
+    '/senders/:id/pairing-code',
+    {
+      schema: {
+        tags: ['senders'],
+        summary: 'Pair with a code typed on the phone instead of a QR code',
+        params: IdParams,
+        body: Type.Object(
+          {
+            phone: Type.String({
+              pattern: '^\\+[1-9][0-9]{6,14}$',
+              description: 'The number being linked, E.164',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ code: Type.String() }), ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      await current(request.workspace.id, request.params.id);
+      const driver = session(request.params.id).driver;
+      if (driver.requestPairingCode === undefined) {
+        throw new KurirError('sender.invalid', `A ${driver.kind} sender does not pair with a code`);
+      }
+      return { code: await driver.requestPairingCode(request.body.phone) };
+    },
+  );
+
+  app.get(
+    '/senders/:id/stats',
+    {
+      schema: {
+        tags: ['senders'],
+        summary: 'Sent and failed per hour and day, and health history',
+        params: IdParams,
+        response: { 200: StatsSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const sender = await current(request.workspace.id, request.params.id);
+      const now = clock.now();
+      const since = now - 86_400_000;
+      const hours = await store.messages.hourlyOutcomes(sender.id, since);
+      const thisHour = Math.floor(now / 3_600_000) * 3_600_000;
+      const hourly = Array.from({ length: 24 }, (_, i) => {
+        const hour = thisHour - (23 - i) * 3_600_000;
+        const found = hours.get(hour);
+        return { hour: toIso(hour), sent: found?.sent ?? 0, failed: found?.failed ?? 0 };
+      });
+      const lastHour = await store.messages.outcomeCounts(sender.id, now - 3_600_000);
+      const lastDay = await store.messages.outcomeCounts(sender.id, since);
+      return {
+        health: sender.health,
+        sent: { lastHour: lastHour.sent, lastDay: lastDay.sent },
+        failed: { lastHour: lastHour.failed, lastDay: lastDay.failed },
+        hourly,
+        healthHistory: (await store.senders.healthHistory(sender.id, since)).map((p) => ({
+          at: toIso(p.at),
+          health: p.health,
+        })),
       };
     },
   );

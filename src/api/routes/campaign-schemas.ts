@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { campaignStatuses } from '../../domain/campaign.ts';
+import { campaignStatuses, senderStrategies } from '../../domain/campaign.ts';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
 import { messageStates } from '../../domain/message.ts';
 import { pacingPresets } from '../../domain/pacing/pacing-policy.ts';
@@ -80,12 +80,18 @@ export const WindowSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Strategy = oneOf(senderStrategies, {
+  description:
+    'How each message picks a sender: round_robin (default), least_loaded, or sticky (a contact keeps the sender that reached them before)',
+});
+
 export const CampaignCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     templateId: Id,
     audience: Type.Optional(AudienceSchema),
     senderIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
+    senderStrategy: Type.Optional(Strategy),
     pacing: Type.Optional(PacingSchema),
     startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
     window: Type.Optional(Nullable(WindowSchema)),
@@ -99,6 +105,7 @@ export const CampaignPatch = Type.Object(
     templateId: Type.Optional(Id),
     audience: Type.Optional(AudienceSchema),
     senderIds: Type.Optional(CampaignCreate.properties.senderIds),
+    senderStrategy: Type.Optional(Strategy),
     pacing: Type.Optional(PacingSchema),
     startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
     window: Type.Optional(Nullable(WindowSchema)),
@@ -115,6 +122,7 @@ export const CampaignSchema = Type.Object(
     templateId: Nullable(Type.String()),
     audience: AudienceSchema,
     senderIds: Type.Array(Type.String()),
+    senderStrategy: Strategy,
     pacing: PacingSchema,
     startAt: Nullable(Timestamp),
     window: Nullable(WindowSchema),

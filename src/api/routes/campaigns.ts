@@ -94,6 +94,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     templateId: c.templateId,
     audience: c.audience,
     senderIds: c.senderIds,
+    senderStrategy: c.senderStrategy,
     pacing: c.pacing,
     startAt: toIso(c.startAt),
     window: c.window,
@@ -138,6 +139,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         name: b.name.trim(),
         templateId: b.templateId,
         senderIds: b.senderIds,
+        ...(b.senderStrategy ? { senderStrategy: b.senderStrategy } : {}),
         audience: readAudience(b.audience),
         ...(b.pacing ? { pacing: b.pacing as PacingInput } : {}),
         window: b.window ?? null,
@@ -202,6 +204,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       if (b.templateId !== undefined) draft.templateId = b.templateId;
       if (b.audience !== undefined) draft.audience = readAudience(b.audience);
       if (b.senderIds !== undefined) draft.senderIds = b.senderIds;
+      if (b.senderStrategy !== undefined) draft.senderStrategy = b.senderStrategy;
       if (b.pacing !== undefined) draft.pacing = b.pacing as Static<typeof PacingSchema> as PacingInput;
       if (b.window !== undefined) draft.window = b.window;
       if (b.startAt !== undefined) draft.startAt = readInstant(b.startAt, '/startAt') ?? null;

@@ -12,7 +12,7 @@ import type { Fleet, SenderOutcome } from './fleet.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type Delivery, deliver, type SenderSignal } from './message-delivery.ts';
 import { publishSettlements } from './message-events.ts';
-import { prechecks } from './prechecks.ts';
+import { type Checked, prechecks } from './prechecks.ts';
 import { type Flight, RunningCampaign } from './running-campaign.ts';
 import { SenderPace } from './sender-pace.ts';
 import { type Candidate, makeAssigner } from './sender-selection.ts';
@@ -216,6 +216,11 @@ export class Dispatcher {
         list.push(message);
         bySender.set(message.senderId, list);
       }
+      // One round of checks (suppressions, WhatsApp numbers) for the whole pass, not one
+      // per sender: with a thousand senders that is the difference of a thousand queries.
+      const first = ready.get(claimed[0]?.senderId ?? '') as { session: SenderSession };
+      const checks = prechecks(store, first.session, run, claimed, now);
+      checks.catch(() => {}); // each launch reports a failure itself
       for (const [senderId, messages] of bySender) {
         const { session, pace, plannedAt } = ready.get(senderId) as {
           session: SenderSession;
@@ -228,7 +233,7 @@ export class Dispatcher {
           pace.inFlight++;
         }
         this.#deps.trace?.({ senderId, plannedAt, startedAt: clock.now() });
-        this.#launch(run, session, pace, messages);
+        this.#launch(run, session, pace, messages, checks);
       }
     }
     this.#arm(earliest);
@@ -257,7 +262,13 @@ export class Dispatcher {
   }
 
   /** Checks, sends and settles a claimed batch without holding up the scheduling pass. */
-  #launch(run: RunningCampaign, session: SenderSession, pace: SenderPace, claimed: ClaimedMessage[]): void {
+  #launch(
+    run: RunningCampaign,
+    session: SenderSession,
+    pace: SenderPace,
+    claimed: ClaimedMessage[],
+    checks: Promise<Checked>,
+  ): void {
     const flights = new Map<string, Flight>();
     const finished = new Map<string, () => void>();
     for (const message of claimed) {
@@ -294,9 +305,12 @@ export class Dispatcher {
     void (async () => {
       let ready: ClaimedMessage[] = claimed;
       try {
-        const checked = await prechecks(this.#deps.store, session, run, claimed, this.#deps.clock.now());
-        ready = checked.ready;
-        for (const [message, delivery] of checked.decided) void settle(message, delivery);
+        const checked = await checks;
+        ready = claimed.filter((m) => !checked.decided.has(m));
+        for (const message of claimed) {
+          const decided = checked.decided.get(message);
+          if (decided !== undefined) void settle(message, decided);
+        }
       } catch (error) {
         this.#deps.log.warn(
           { err: error, campaignId: run.id },

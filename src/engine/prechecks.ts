@@ -4,6 +4,12 @@ import type { Delivery } from './message-delivery.ts';
 import type { RunningCampaign } from './running-campaign.ts';
 import type { SenderSession } from './sender-sessions.ts';
 
+export interface Checked {
+  ready: ClaimedMessage[];
+  /** Messages the checks settled (skipped), with how. */
+  decided: Map<ClaimedMessage, Delivery>;
+}
+
 /** A number check is trusted for a week (the same as Evolution's cache). */
 const CHECK_VALID_MS = 7 * 86_400_000;
 
@@ -19,7 +25,7 @@ export async function prechecks(
   run: RunningCampaign,
   claimed: ClaimedMessage[],
   now: number,
-): Promise<{ ready: ClaimedMessage[]; decided: Map<ClaimedMessage, Delivery> }> {
+): Promise<Checked> {
   const workspaceId = run.campaign.workspaceId;
   const phones = [...new Set(claimed.map((m) => m.phone))];
   const suppressed = await store.suppressions.suppressedAmong(workspaceId, phones);

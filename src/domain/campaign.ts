@@ -1,7 +1,7 @@
 import { KurirError } from './errors.ts';
 import type { PacingInput } from './pacing/pacing-policy.ts';
 import type { SendWindow } from './pacing/send-window.ts';
-import type { Attachment } from './template.ts';
+import type { Attachment, WhatsappTemplate } from './template.ts';
 
 export const campaignStatuses = [
   'draft',
@@ -61,7 +61,11 @@ export interface Campaign {
   name: string;
   templateId: string | null;
   /** The template as it was when the campaign started: later edits do not change a run. */
-  template: { variants: string[]; attachments: Attachment[] } | null;
+  template: {
+    variants: string[];
+    attachments: Attachment[];
+    whatsappTemplate?: WhatsappTemplate | null;
+  } | null;
   audience: Audience;
   senderIds: string[];
   /** How each message picks one of the senders. */

@@ -12,6 +12,17 @@ export interface Attachment {
   fileName?: string;
 }
 
+/**
+ * A WhatsApp Business template approved in Meta's manager, for Cloud API senders: outside
+ * the 24-hour customer-service window nothing else may be sent. Body parameters are
+ * Kurir template texts (`{{firstName}}`), rendered per recipient.
+ */
+export interface WhatsappTemplate {
+  name: string;
+  language: string;
+  bodyParameters: string[];
+}
+
 export interface Template {
   id: string;
   workspaceId: string;
@@ -19,6 +30,8 @@ export interface Template {
   /** Alternative texts; each recipient gets one, chosen from a seed so retries match. */
   variants: string[];
   attachments: Attachment[];
+  /** Absent or null: the template is free-form only (no Cloud API sends outside the window). */
+  whatsappTemplate?: WhatsappTemplate | null;
   createdAt: number;
   updatedAt: number;
 }

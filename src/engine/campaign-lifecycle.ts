@@ -315,7 +315,11 @@ export class CampaignLifecycle {
     if (template === null)
       throw new KurirError('campaign.invalid', 'The template of this campaign no longer exists');
     const now = clock.now();
-    const snapshot = { variants: template.variants, attachments: template.attachments };
+    const snapshot = {
+      variants: template.variants,
+      attachments: template.attachments,
+      whatsappTemplate: template.whatsappTemplate ?? null,
+    };
     await this.#move(
       campaign,
       from,

@@ -41,10 +41,19 @@ export async function checkDefinition(
     errors.push({ pointer: '/templateId', detail: 'is not a template of this workspace' });
   if (new Set(d.senderIds).size !== d.senderIds.length)
     errors.push({ pointer: '/senderIds', detail: 'lists a sender twice' });
+  let cloudApi = false;
   for (const [i, id] of d.senderIds.entries()) {
-    if ((await store.senders.get(workspaceId, id)) === null) {
+    const sender = await store.senders.get(workspaceId, id);
+    if (sender === null)
       errors.push({ pointer: `/senderIds/${i}`, detail: 'is not a sender of this workspace' });
-    }
+    else if (sender.driver === 'cloud-api') cloudApi = true;
+  }
+  if (cloudApi && template !== null && !template.whatsappTemplate) {
+    errors.push({
+      pointer: '/templateId',
+      detail:
+        'a campaign on a Cloud API sender must name an approved WhatsApp template (set the template’s whatsappTemplate)',
+    });
   }
   if (d.audience.contactIds !== undefined) {
     const found = new Set(

@@ -49,7 +49,8 @@ export function partsOf(
   const parts: MessagePart[] = [];
   if (message.text.trim() !== '')
     parts.push({ id: message.waId, to: message.phone, type: 'text', text: message.text });
-  const attachments = run.attachmentsFor(message, message.waId);
+  const rendered = run.renderFor(message, message.waId);
+  const attachments = rendered.attachments;
   for (const [i, a] of attachments.entries()) {
     const part: MessagePart = {
       // The first part always carries the message's own id: receipts are matched by it.
@@ -72,6 +73,20 @@ export function partsOf(
     };
     if (a.caption !== undefined && a.type !== 'audio') part.text = a.caption;
     parts.push(part);
+  }
+  const wa = rendered.whatsappTemplate;
+  const first = parts[0];
+  if (wa !== null && first !== undefined) {
+    // Drivers without templates ignore this and send the text; the Cloud API sends the
+    // approved template instead (nothing else is allowed outside the 24-hour window).
+    first.template = {
+      name: wa.name,
+      language: wa.language,
+      components:
+        wa.parameters.length === 0
+          ? []
+          : [{ type: 'body', parameters: wa.parameters.map((text) => ({ type: 'text', text })) }],
+    };
   }
   return parts;
 }
@@ -104,7 +119,10 @@ export async function deliver(
   // send that has not started yet will start.
   if (run.halted || !session.canSend()) return release;
   flight.stage = 'sending';
-  const parts = partsOf(run, message, deps.mediaUrl);
+  let parts = partsOf(run, message, deps.mediaUrl);
+  // A Cloud API sender sends the approved template alone: free-form parts would be refused
+  // outside the 24-hour window anyway.
+  if (driver.kind === 'cloud-api' && parts[0]?.template !== undefined) parts = parts.slice(0, 1);
   let providerId = message.waId;
   for (let i = message.partsSent; i < parts.length; i++) {
     const result = await driver.send(parts[i] as MessagePart);

@@ -62,9 +62,9 @@ export class RunningCampaign {
     return { waId, text: rendered.text, variant: rendered.variantIndex };
   }
 
-  /** Captions of the attachments for this recipient, seeded like the text. */
-  attachmentsFor(candidate: { contact: ClaimCandidate['contact']; phone: string }, waId: string) {
+  /** The whole message for this recipient (captions, template parameters), seeded like the text. */
+  renderFor(candidate: { contact: ClaimCandidate['contact']; phone: string }, waId: string) {
     const contact = candidate.contact ?? { name: null, status: null, fields: {} };
-    return this.render({ ...contact, phone: candidate.phone }, waId).attachments;
+    return this.render({ ...contact, phone: candidate.phone }, waId);
   }
 }

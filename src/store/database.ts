@@ -64,6 +64,7 @@ export interface TemplateTable {
   name: string;
   variants: unknown;
   attachments: unknown;
+  whatsapp_template: unknown;
   created_at: number;
   updated_at: number;
 }

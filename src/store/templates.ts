@@ -1,5 +1,5 @@
 import { KurirError } from '../domain/errors.ts';
-import type { Attachment, Template } from '../domain/template.ts';
+import type { Attachment, Template, WhatsappTemplate } from '../domain/template.ts';
 import type { Page } from './contacts.ts';
 import { type Db, readJson, type TemplateTable, writeJson } from './database.ts';
 import { isUniqueViolation } from './sql-errors.ts';
@@ -11,6 +11,9 @@ function toTemplate(row: TemplateTable): Template {
     name: row.name,
     variants: readJson<string[]>(row.variants),
     attachments: readJson<Attachment[]>(row.attachments),
+    ...(row.whatsapp_template === null
+      ? {}
+      : { whatsappTemplate: readJson<WhatsappTemplate>(row.whatsapp_template) }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -40,6 +43,7 @@ export class TemplateRepository {
           name: template.name,
           variants: writeJson(template.variants),
           attachments: writeJson(template.attachments),
+          whatsapp_template: template.whatsappTemplate ? writeJson(template.whatsappTemplate) : null,
           created_at: template.createdAt,
           updated_at: template.updatedAt,
         })
@@ -70,6 +74,7 @@ export class TemplateRepository {
           name: template.name,
           variants: writeJson(template.variants),
           attachments: writeJson(template.attachments),
+          whatsapp_template: template.whatsappTemplate ? writeJson(template.whatsappTemplate) : null,
           updated_at: template.updatedAt,
         })
         .where('workspace_id', '=', template.workspaceId)

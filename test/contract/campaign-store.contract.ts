@@ -68,6 +68,7 @@ export function campaignStoreContract(backend: Backend): void {
         connectionReason: null,
         quotas: { perMinute: 10, perHour: null, perDay: 500 },
         pausedReason: null,
+        health: 100,
         createdAt: now,
         updatedAt: now,
       };
@@ -80,6 +81,7 @@ export function campaignStoreContract(backend: Backend): void {
         template: { variants: ['Hi {{name}}'], attachments: [] },
         audience: {},
         senderIds: [sender.id],
+        senderStrategy: 'round_robin',
         pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
         window: null,
         startAt: null,

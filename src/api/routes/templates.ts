@@ -14,6 +14,7 @@ import {
   MAX_ATTACHMENTS,
   MAX_VARIANTS,
   type Template,
+  type WhatsappTemplate,
 } from '../../domain/template.ts';
 import type { Store } from '../../store/store.ts';
 import {
@@ -47,9 +48,37 @@ const AttachmentSchema = Type.Object(
 
 const Variant = Type.String({ minLength: 1, maxLength: 4096 });
 
+const WhatsappTemplateSchema = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 512,
+      pattern: '^[a-z0-9_]+$',
+      description: 'As approved in Meta’s manager',
+    }),
+    language: Type.String({
+      minLength: 2,
+      maxLength: 10,
+      pattern: '^[a-z]{2,3}(_[A-Z]{2})?$',
+      description: 'e.g. en_US, de',
+    }),
+    bodyParameters: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), {
+        maxItems: 20,
+        description: 'The body’s {{1}}, {{2}}… in order, as Kurir template texts (`{{firstName|there}}`)',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'An approved WhatsApp Business template: what Cloud API senders send (required for them)',
+  },
+);
+
 const TemplateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
+    whatsappTemplate: Type.Optional(Nullable(WhatsappTemplateSchema)),
     variants: Type.Array(Variant, {
       minItems: 1,
       maxItems: MAX_VARIANTS,
@@ -63,6 +92,7 @@ const TemplateBody = Type.Object(
 const TemplatePatch = Type.Object(
   {
     name: Type.Optional(TemplateBody.properties.name),
+    whatsappTemplate: Type.Optional(Nullable(WhatsappTemplateSchema)),
     variants: Type.Optional(TemplateBody.properties.variants),
     attachments: Type.Optional(Type.Array(AttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
   },
@@ -75,6 +105,7 @@ export const TemplateSchema = Type.Object(
     name: Type.String(),
     variants: Type.Array(Type.String()),
     attachments: Type.Array(AttachmentSchema),
+    whatsappTemplate: Nullable(WhatsappTemplateSchema),
     variables: Type.Array(Type.String(), { description: 'Variables the texts and captions use' }),
     warnings: Type.Array(Type.String()),
     createdAt: Timestamp,
@@ -109,6 +140,9 @@ const PreviewSchema = Type.Object({
   variantIndex: Type.Integer(),
   text: Type.String(),
   attachments: Type.Array(AttachmentSchema),
+  whatsappTemplate: Nullable(
+    Type.Object({ name: Type.String(), language: Type.String(), parameters: Type.Array(Type.String()) }),
+  ),
 });
 
 function captionsOf(attachments: readonly Attachment[]): (string | undefined)[] {
@@ -133,7 +167,12 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   { store, clock, newId },
 ) => {
   /** Parses every text and checks each attachment's source; returns variables and warnings. */
-  async function check(workspaceId: string, variants: string[], attachments: Attachment[]) {
+  async function check(
+    workspaceId: string,
+    variants: string[],
+    attachments: Attachment[],
+    wa: WhatsappTemplate | null,
+  ) {
     const problems: FieldError[] = [];
     for (const [i, a] of attachments.entries()) {
       if ((a.url === undefined) === (a.fileId === undefined)) {
@@ -146,8 +185,35 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       throw new KurirError('template.invalid', 'Some attachments are not usable', { errors: problems });
     }
     const known = new Set(await store.contacts.fieldKeys(workspaceId));
-    return validateTemplate({ variants, captions: captionsOf(attachments) }, known);
+    const result = validateTemplate({ variants, captions: captionsOf(attachments) }, known);
+    if (wa !== null && wa.bodyParameters.length > 0) {
+      // Parameters are template texts too; their problems point at the parameter.
+      try {
+        const params = validateTemplate({ variants: wa.bodyParameters, captions: [] }, known);
+        result.warnings.push(...params.warnings);
+      } catch (error) {
+        if (error instanceof KurirError && error.errors) {
+          throw new KurirError(error.code, error.detail, {
+            errors: error.errors.map((e) => ({
+              ...e,
+              ...(e.pointer
+                ? { pointer: e.pointer.replace(/^\/variants/, '/whatsappTemplate/bodyParameters') }
+                : {}),
+            })),
+          });
+        }
+        throw error;
+      }
+    }
+    return result;
   }
+
+  const whatsappOf = (
+    input: Static<typeof WhatsappTemplateSchema> | null | undefined,
+  ): WhatsappTemplate | null =>
+    input === undefined || input === null
+      ? null
+      : { name: input.name, language: input.language, bodyParameters: input.bodyParameters ?? [] };
 
   function templateJson(t: Template, warnings: string[] = []) {
     const variables = new Set<string>();
@@ -164,6 +230,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       name: t.name,
       variants: t.variants,
       attachments: t.attachments,
+      whatsappTemplate: t.whatsappTemplate ?? null,
       variables: [...variables],
       warnings,
       createdAt: toIso(t.createdAt),
@@ -186,7 +253,8 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     async (request, reply) => {
       const ws = request.workspace;
       const attachments = cleanAttachments(request.body.attachments);
-      const { warnings } = await check(ws.id, request.body.variants, attachments);
+      const whatsappTemplate = whatsappOf(request.body.whatsappTemplate);
+      const { warnings } = await check(ws.id, request.body.variants, attachments, whatsappTemplate);
       const now = clock.now();
       const created = await store.templates.create({
         id: newId('tpl'),
@@ -194,6 +262,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
         name: request.body.name.trim(),
         variants: request.body.variants,
         attachments,
+        whatsappTemplate,
         createdAt: now,
         updatedAt: now,
       });
@@ -260,9 +329,13 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
         attachments: request.body.attachments
           ? cleanAttachments(request.body.attachments)
           : stored.attachments,
+        whatsappTemplate:
+          request.body.whatsappTemplate === undefined
+            ? (stored.whatsappTemplate ?? null)
+            : whatsappOf(request.body.whatsappTemplate),
         updatedAt: clock.now(),
       };
-      const { warnings } = await check(ws.id, next.variants, next.attachments);
+      const { warnings } = await check(ws.id, next.variants, next.attachments, next.whatsappTemplate ?? null);
       const saved = await store.templates.replace(next);
       if (saved === null) throw notFound(request.params.id);
       return templateJson(saved, warnings);

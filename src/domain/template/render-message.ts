@@ -10,6 +10,8 @@ export interface RenderedMessage {
   variantIndex: number;
   text: string;
   attachments: Attachment[];
+  /** The approved template to send through the Cloud API, with its parameters rendered. */
+  whatsappTemplate: { name: string; language: string; parameters: string[] } | null;
 }
 
 function nodesOf(text: string): TemplateNode[] {
@@ -27,9 +29,13 @@ export type MessageRenderer = (contact: RenderContact, seed: string) => Rendered
  * attachment's caption. Captions draw from their own seeds so adding an attachment never
  * changes the chosen text.
  */
-export function prepareMessage(template: Pick<Template, 'variants' | 'attachments'>): MessageRenderer {
+export function prepareMessage(
+  template: Pick<Template, 'variants' | 'attachments' | 'whatsappTemplate'>,
+): MessageRenderer {
   const variants = template.variants.map(nodesOf);
   const captions = template.attachments.map((a) => (a.caption === undefined ? null : nodesOf(a.caption)));
+  const wa = template.whatsappTemplate ?? null;
+  const parameters = wa === null ? [] : wa.bodyParameters.map(nodesOf);
   return (contact, seed) => {
     const { variantIndex, text } = renderVariant(variants, contact, seed);
     const attachments = template.attachments.map((attachment, i) => {
@@ -37,13 +43,23 @@ export function prepareMessage(template: Pick<Template, 'variants' | 'attachment
       if (nodes === null || nodes === undefined) return { ...attachment };
       return { ...attachment, caption: renderTemplate(nodes, contact, seededPicker(`${seed}:caption:${i}`)) };
     });
-    return { variantIndex, text, attachments };
+    const whatsappTemplate =
+      wa === null
+        ? null
+        : {
+            name: wa.name,
+            language: wa.language,
+            parameters: parameters.map((nodes, i) =>
+              renderTemplate(nodes, contact, seededPicker(`${seed}:param:${i}`)),
+            ),
+          };
+    return { variantIndex, text, attachments, whatsappTemplate };
   };
 }
 
 /** Renders a template once for one recipient (previews, test sends). */
 export function renderMessage(
-  template: Pick<Template, 'variants' | 'attachments'>,
+  template: Pick<Template, 'variants' | 'attachments' | 'whatsappTemplate'>,
   contact: RenderContact,
   seed: string,
 ): RenderedMessage {

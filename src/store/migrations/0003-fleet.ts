@@ -5,7 +5,7 @@ import type { Dialect } from '../database.ts';
  * Real drivers and the sender fleet: encrypted session keys, health and its history,
  * sticky sender choice per contact, a campaign's sender strategy. Never edit once merged.
  */
-export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   // WhatsApp Web signal keys, one row per key, each value encrypted (the sender's
   // credentials themselves sit encrypted in senders.secret).
   await db.schema
@@ -48,6 +48,9 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .alterTable('campaigns')
     .addColumn('sender_strategy', 'text', (c) => c.notNull().defaultTo(sql`'round_robin'`))
     .execute();
+
+  const json = dialect === 'postgres' ? 'jsonb' : 'text';
+  await db.schema.alterTable('templates').addColumn('whatsapp_template', json).execute();
 
   // Stats count a sender's sends per hour and day.
   await db.schema

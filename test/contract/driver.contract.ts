@@ -24,13 +24,19 @@ export interface DriverHarness {
   readonly senderPhone: string;
   /** A new driver for the harness's sender; the harness closes it at the end. */
   makeDriver(): Promise<Driver>;
-  /** The phone completes the pairing under way (scans the QR code, types the code). */
+  /**
+   * The phone completes the pairing under way (scans the QR code, types the code). Never
+   * called for a network without pairing.
+   */
   completePairing(): Promise<void>;
   /** `phone` has no WhatsApp account from now on. */
   makeUnregistered(phone: string): Promise<void>;
-  /** The device is unlinked from the phone, outside the driver. */
+  /**
+   * The device is unlinked from the phone, outside the driver. Without pairing: the
+   * credential the session rests on (an access token) is revoked or expires.
+   */
   forceLogout(): Promise<void>;
-  /** The connection drops, as on a network blip. */
+  /** The connection drops, as on a network blip (without a held connection: it stops answering). */
   dropConnection(): Promise<void>;
   /** The network is reachable again (the driver or network reconnects). */
   restoreConnection(): Promise<void>;
@@ -46,6 +52,40 @@ export interface DriverHarness {
 export interface DriverContractOptions {
   /** The driver's network redelivers events a listener failed on (an acknowledging transport). */
   redelivers: boolean;
+  /**
+   * Events a stopped driver left unacknowledged reach the next driver of the sender (default:
+   * as `redelivers`). False for a driver that gives a failed listener the event again itself,
+   * in memory, over a network that has already forgotten it (Baileys acknowledges to
+   * WhatsApp before it emits): the suite then checks instead that closing ends those retries.
+   */
+  redeliversAfterRestart?: boolean;
+  /**
+   * What the driver's network offers; each defaults to true. A feature a network lacks does
+   * not skip its tests: they are replaced by tests of what the driver does instead.
+   */
+  features?: Partial<NetworkFeatures>;
+}
+
+export interface NetworkFeatures {
+  /**
+   * A phone links the session (QR code or code) and can unlink it. Without: the session is
+   * a credential in the sender's config (the Cloud API's token), connecting needs no person,
+   * and a revoked credential or a logout is `disconnected` without reconnecting.
+   */
+  pairing: boolean;
+  /**
+   * Numbers can be looked up, and "no WhatsApp" is told apart from other reasons a message
+   * cannot be delivered. Without: lookups leave every number unknown, and an undeliverable
+   * number is refused as `invalid_recipient`.
+   */
+  numberLookup: boolean;
+  /**
+   * The driver holds a connection, so it notices losing it without sending. Without (plain
+   * HTTP calls): the next call notices, is refused `retryable`, and `disconnected` follows.
+   */
+  heldConnection: boolean;
+  /** "typing…" can be shown; without, `capabilities.typing` is false and setTyping does nothing. */
+  typing: boolean;
 }
 
 const ALICE = '+4915200000002';
@@ -80,8 +120,31 @@ export function driverContract(
       await using h = await harness();
       await body(h);
     });
+  const features: NetworkFeatures = {
+    pairing: true,
+    numberLookup: true,
+    heldConnection: true,
+    typing: true,
+    ...options.features,
+  };
+  /** A test of what a feature does, registered when the network has the feature… */
+  const withFeature = (
+    feature: keyof NetworkFeatures,
+    title: string,
+    body: (h: DriverHarness) => Promise<void>,
+  ) => {
+    if (features[feature]) withHarness(title, body);
+  };
+  /** …and the test of what the driver does instead, registered when it has not. */
+  const withoutFeature = (
+    feature: keyof NetworkFeatures,
+    title: string,
+    body: (h: DriverHarness) => Promise<void>,
+  ) => {
+    if (!features[feature]) withHarness(title, body);
+  };
 
-  withHarness('pairs by QR code, then reports connected with its own number', async (h) => {
+  withFeature('pairing', 'pairs by QR code, then reports connected with its own number', async (h) => {
     const driver = await h.makeDriver();
     const events = new DriverEventRecorder(driver);
     await driver.connect();
@@ -90,6 +153,18 @@ export function driverContract(
     await h.completePairing();
     assert.deepEqual(await events.waitFor('connected'), { type: 'connected', phone: h.senderPhone });
   });
+
+  withoutFeature(
+    'pairing',
+    'connects without pairing and reports connected with its own number',
+    async (h) => {
+      const driver = await h.makeDriver();
+      const events = new DriverEventRecorder(driver);
+      await driver.connect();
+      assert.deepEqual(await events.waitFor('connected'), { type: 'connected', phone: h.senderPhone });
+      assert.deepEqual(events.types(), ['connected']);
+    },
+  );
 
   withHarness('connecting a connected driver changes nothing', async (h) => {
     const { driver, events } = await connected(h);
@@ -143,15 +218,31 @@ export function driverContract(
     assert.ok(events.events.indexOf(delivered) < events.events.indexOf(read), 'delivered comes before read');
   });
 
-  withHarness('refuses a number without WhatsApp as not_on_whatsapp and delivers nothing', async (h) => {
-    const { driver } = await connected(h);
-    await h.makeUnregistered(BOB);
-    const result = await driver.send(textPart('m-nobody', BOB));
-    assert.equal(result.ok ? 'accepted' : result.error.kind, 'not_on_whatsapp');
-    assert.deepEqual(await h.received(BOB), []);
-  });
+  withFeature(
+    'numberLookup',
+    'refuses a number without WhatsApp as not_on_whatsapp and delivers nothing',
+    async (h) => {
+      const { driver } = await connected(h);
+      await h.makeUnregistered(BOB);
+      const result = await driver.send(textPart('m-nobody', BOB));
+      assert.equal(result.ok ? 'accepted' : result.error.kind, 'not_on_whatsapp');
+      assert.deepEqual(await h.received(BOB), []);
+    },
+  );
 
-  withHarness('tells which numbers have WhatsApp', async (h) => {
+  withoutFeature(
+    'numberLookup',
+    'refuses an undeliverable number as invalid_recipient and delivers nothing',
+    async (h) => {
+      const { driver } = await connected(h);
+      await h.makeUnregistered(BOB);
+      const result = await driver.send(textPart('m-nobody', BOB));
+      assert.equal(result.ok ? 'accepted' : result.error.kind, 'invalid_recipient');
+      assert.deepEqual(await h.received(BOB), []);
+    },
+  );
+
+  withFeature('numberLookup', 'tells which numbers have WhatsApp', async (h) => {
     const { driver } = await connected(h);
     await h.makeUnregistered(BOB);
     const checked = await driver.checkNumbers([ALICE, BOB]);
@@ -159,26 +250,80 @@ export function driverContract(
     assert.equal(checked.get(BOB), false);
   });
 
-  withHarness('reports an unlink from the phone as logged_out and refuses sends as logged_out', async (h) => {
-    const { driver, events } = await connected(h);
-    await h.forceLogout();
-    await events.waitFor('logged_out');
-    const result = await driver.send(textPart('m-after-unlink'));
-    assert.equal(result.ok ? 'accepted' : result.error.kind, 'logged_out');
-    assert.deepEqual(await h.received(ALICE), []);
+  withoutFeature('numberLookup', 'leaves numbers it cannot look up unknown', async (h) => {
+    const { driver } = await connected(h);
+    await h.makeUnregistered(BOB);
+    const checked = await driver.checkNumbers([ALICE, BOB]);
+    assert.equal(checked.has(ALICE), false);
+    assert.equal(checked.has(BOB), false);
   });
 
-  withHarness('logout unlinks the session, and the next connect needs a new pairing', async (h) => {
-    const { driver, events } = await connected(h);
-    await driver.logout();
-    await events.waitFor('logged_out');
-    await driver.close();
-    const again = await h.makeDriver();
-    const next = new DriverEventRecorder(again);
-    await again.connect();
-    await next.waitFor('qr');
-    assert.ok(!next.events.some((e) => e.type === 'connected'));
-  });
+  withFeature(
+    'pairing',
+    'reports an unlink from the phone as logged_out and refuses sends as logged_out',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      await h.forceLogout();
+      await events.waitFor('logged_out');
+      const result = await driver.send(textPart('m-after-unlink'));
+      assert.equal(result.ok ? 'accepted' : result.error.kind, 'logged_out');
+      assert.deepEqual(await h.received(ALICE), []);
+    },
+  );
+
+  withoutFeature(
+    'pairing',
+    'reports a revoked credential as disconnected without reconnecting and refuses sends',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      const mark = events.mark;
+      await h.forceLogout();
+      const refused = await driver.send(textPart('m-after-revoke'));
+      assert.equal(refused.ok ? 'accepted' : refused.error.kind, 'retryable');
+      assert.equal(refused.ok ? null : refused.error.uncertain, undefined, 'the network said no');
+      const lost = await events.waitFor('disconnected', () => true, mark);
+      assert.equal(lost.willReconnect, false);
+      assert.equal((await driver.send(textPart('m-still-revoked'))).ok, false);
+      assert.deepEqual(await h.received(ALICE), []);
+    },
+  );
+
+  withFeature(
+    'pairing',
+    'logout unlinks the session, and the next connect needs a new pairing',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      await driver.logout();
+      await events.waitFor('logged_out');
+      await driver.close();
+      const again = await h.makeDriver();
+      const next = new DriverEventRecorder(again);
+      await again.connect();
+      await next.waitFor('qr');
+      assert.ok(!next.events.some((e) => e.type === 'connected'));
+    },
+  );
+
+  withoutFeature(
+    'pairing',
+    'logout stops the session without reconnecting, and the credential connects a new driver',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      const mark = events.mark;
+      await driver.logout();
+      const stopped = await events.waitFor('disconnected', () => true, mark);
+      assert.equal(stopped.willReconnect, false);
+      const refused = await driver.send(textPart('m-after-logout'));
+      assert.equal(refused.ok ? 'accepted' : refused.error.kind, 'logged_out');
+      await driver.close();
+      const again = await h.makeDriver();
+      const next = new DriverEventRecorder(again);
+      await again.connect();
+      await next.waitFor('connected');
+      assert.ok(!next.events.some((e) => e.type === 'qr' || e.type === 'pairing_code'));
+      assert.deepEqual(await h.received(ALICE), []);
+    },
+  );
 
   withHarness('passes inbound messages on with their sender and text', async (h) => {
     const { events } = await connected(h);
@@ -189,18 +334,39 @@ export function driverContract(
     assert.ok(inbound.id.length > 0);
   });
 
-  withHarness('reports a dropped connection and its return, then sends again', async (h) => {
-    const { driver, events } = await connected(h);
-    const mark = events.mark;
-    await h.dropConnection();
-    const lost = await events.waitFor('disconnected', () => true, mark);
-    assert.equal(lost.willReconnect, true);
-    const refused = await driver.send(textPart('m-offline'));
-    assert.equal(refused.ok ? 'accepted' : refused.error.kind, 'retryable');
-    await h.restoreConnection();
-    await events.waitFor('connected', () => true, mark);
-    assert.equal((await driver.send(textPart('m-online'))).ok, true);
-  });
+  withFeature(
+    'heldConnection',
+    'reports a dropped connection and its return, then sends again',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      const mark = events.mark;
+      await h.dropConnection();
+      const lost = await events.waitFor('disconnected', () => true, mark);
+      assert.equal(lost.willReconnect, true);
+      const refused = await driver.send(textPart('m-offline'));
+      assert.equal(refused.ok ? 'accepted' : refused.error.kind, 'retryable');
+      await h.restoreConnection();
+      await events.waitFor('connected', () => true, mark);
+      assert.equal((await driver.send(textPart('m-online'))).ok, true);
+    },
+  );
+
+  withoutFeature(
+    'heldConnection',
+    'notices a lost network on the next send, reports its return, then sends again',
+    async (h) => {
+      const { driver, events } = await connected(h);
+      const mark = events.mark;
+      await h.dropConnection();
+      const refused = await driver.send(textPart('m-offline'));
+      assert.equal(refused.ok ? 'accepted' : refused.error.kind, 'retryable');
+      const lost = await events.waitFor('disconnected', () => true, mark);
+      assert.equal(lost.willReconnect, true);
+      await h.restoreConnection();
+      await events.waitFor('connected', () => true, mark);
+      assert.equal((await driver.send(textPart('m-online'))).ok, true);
+    },
+  );
 
   withHarness('a restarted driver resumes the paired session without pairing', async (h) => {
     const { driver } = await connected(h);
@@ -228,11 +394,19 @@ export function driverContract(
     assert.deepEqual(events.types(mark), [], 'the closed driver heard nothing');
   });
 
-  withHarness('typing can be shown and cleared', async (h) => {
+  withFeature('typing', 'typing can be shown and cleared', async (h) => {
     const { driver } = await connected(h);
     assert.equal(driver.capabilities.typing, true);
     await driver.setTyping(ALICE, 'composing');
     await driver.setTyping(ALICE, 'paused');
+  });
+
+  withoutFeature('typing', 'declares no typing, and setTyping sends nothing', async (h) => {
+    const { driver } = await connected(h);
+    assert.equal(driver.capabilities.typing, false);
+    await driver.setTyping(ALICE, 'composing');
+    await driver.setTyping(ALICE, 'paused');
+    assert.deepEqual(await h.received(ALICE), []);
   });
 
   if (options.redelivers) {
@@ -262,7 +436,34 @@ export function driverContract(
       assert.ok(handled.includes('after'));
     });
 
-    withHarness(
+    if (options.redeliversAfterRestart === false) {
+      withHarness('a closed driver stops giving a failed event to its listeners again', async (h) => {
+        const { driver, events } = await connected(h);
+        let calls = 0;
+        const { promise: retried, resolve } = Promise.withResolvers<void>();
+        driver.onEvent((event) => {
+          if (event.type !== 'inbound' || event.text !== 'doomed') return;
+          calls += 1;
+          if (calls === 2) resolve();
+          throw new Error('the store is down');
+        });
+        await h.sendInbound(BOB, 'doomed');
+        await retried;
+        await driver.close();
+        const callsAtClose = calls;
+        const next = await h.makeDriver();
+        const nextEvents = new DriverEventRecorder(next);
+        await next.connect();
+        await nextEvents.waitFor('connected');
+        await h.sendInbound(BOB, 'after the restart');
+        await nextEvents.waitFor('inbound', (e) => e.text === 'after the restart');
+        assert.equal(calls, callsAtClose, 'no listener of the closed driver ran again');
+        assert.ok(!events.events.some((e) => e.type === 'inbound' && e.text === 'after the restart'));
+      });
+    }
+
+    const afterRestart = options.redeliversAfterRestart === false ? () => {} : withHarness;
+    afterRestart(
       'a driver started after another stopped gets the events it left unacknowledged',
       async (h) => {
         const { driver, events } = await connected(h);

@@ -21,6 +21,7 @@ import type { Driver } from '../src/drivers/driver.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { FileStorage } from '../src/store/file-storage.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
@@ -97,6 +98,11 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
       },
     },
     probeMedia: async () => ({ size: 0, contentType: null }),
+    files: new FileStorage(path.join(dir, 'files')),
+    fetchMedia: async () => {
+      throw new Error('no network here');
+    },
+    imageMaxBytes: 350 * 1024,
     mediaUrl: (a) => a.url ?? '',
     settings: {
       retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
@@ -201,6 +207,11 @@ async function expansionRun(): Promise<{ seconds: number; peak: number }> {
       secrets: testSecrets,
       drivers: new KurirDriverFactory({ clock, random, log, simulator: null, store, secrets: testSecrets }),
       probeMedia: async () => ({ size: 0, contentType: null }),
+      files: new FileStorage(path.join(dir, 'files')),
+      fetchMedia: async () => {
+        throw new Error('no network here');
+      },
+      imageMaxBytes: 350 * 1024,
       mediaUrl: () => '',
       settings: {
         retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },

@@ -6,6 +6,7 @@
  * pass's candidates plus every choice), and peak RSS.
  * Targets (issue): ≥ 3,000 messages/s and selection < 50 µs per message on 2 cores.
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { newId } from '../src/domain/id.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { FileStorage } from '../src/store/file-storage.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
@@ -60,6 +62,11 @@ const engine = new Engine({
   secrets,
   drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets }),
   probeMedia: async () => ({ size: 0, contentType: null }),
+  files: new FileStorage(path.join(dir, 'files')),
+  fetchMedia: async () => {
+    throw new Error('no network here');
+  },
+  imageMaxBytes: 350 * 1024,
   mediaUrl: () => '',
   settings: {
     retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },

@@ -20,6 +20,7 @@ import type { Random } from '../src/domain/random.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { FileStorage } from '../src/store/file-storage.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
@@ -75,6 +76,11 @@ async function setup(clock: Clock, random: Random, contacts: number, trace?: Tra
     secrets: testSecrets,
     drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: async () => ({ size: 0, contentType: null }),
+    files: new FileStorage(path.join(dir, 'files')),
+    fetchMedia: async () => {
+      throw new Error('no network here');
+    },
+    imageMaxBytes: 350 * 1024,
     mediaUrl: () => '',
     settings: {
       retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },

@@ -61,6 +61,12 @@ export const configSchema = z.object({
     .describe(
       'Encrypts sender sessions and tokens at rest. Without it, embedded mode generates one into `DATA_DIR/secret.key` (mode 0600); PostgreSQL mode requires it',
     ),
+  KURIR_IMAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(10 * 1024)
+    .default(350 * 1024)
+    .describe('Images larger than this are re-encoded (JPEG, smaller) before a campaign sends them'),
   KURIR_SIMULATOR: z
     .enum(['on', 'off'])
     .default('on')

@@ -15,6 +15,7 @@ import { FileStorage } from './store/file-storage.ts';
 import { openStore, storeLocation } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { createLogger } from './system/logger.ts';
+import { fetchMedia } from './system/media-fetch.ts';
 import { probeMedia } from './system/media-probe.ts';
 import { SecretBox } from './system/secret-box.ts';
 import { embeddedSecret } from './system/secret-file.ts';
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
     drivers: new KurirDriverFactory({ clock, log, random, simulator, store, secrets }),
     secrets,
     probeMedia,
+    files,
+    fetchMedia,
+    imageMaxBytes: config.KURIR_IMAGE_MAX_BYTES,
     mediaUrl,
     settings: {
       retry: { ...defaultRetryPolicy, maxAttempts: config.KURIR_SEND_ATTEMPTS },

@@ -1,12 +1,30 @@
 import type { AttachmentType } from './template.ts';
 
-/** Largest media per type, as WhatsApp accepts them (Cloud API figures; Web is similar). */
-export const mediaLimits: Record<AttachmentType, number> = {
-  image: 5 * 1024 * 1024,
-  video: 16 * 1024 * 1024,
-  audio: 16 * 1024 * 1024,
-  document: 100 * 1024 * 1024,
+const MB = 1024 * 1024;
+
+/**
+ * Largest media per type each driver can send. Cloud API figures are Meta's; WhatsApp
+ * Web takes bigger videos. Images are shrunk before sending, so their limit is on what
+ * Kurir will read and shrink, not on what it sends.
+ */
+export const driverMediaLimits: Record<
+  'simulator' | 'baileys' | 'cloud-api',
+  Record<AttachmentType, number>
+> = {
+  'cloud-api': { image: 25 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
+  baileys: { image: 25 * MB, video: 64 * MB, audio: 16 * MB, document: 100 * MB },
+  simulator: { image: 25 * MB, video: 64 * MB, audio: 16 * MB, document: 100 * MB },
 };
+
+/** The strictest limits among the given drivers. */
+export function mediaLimitsFor(
+  drivers: readonly (keyof typeof driverMediaLimits)[],
+): Record<AttachmentType, number> {
+  const out = { ...driverMediaLimits.simulator };
+  for (const d of drivers)
+    for (const t of Object.keys(out) as AttachmentType[]) out[t] = Math.min(out[t], driverMediaLimits[d][t]);
+  return out;
+}
 
 /** Content types WhatsApp sends as each kind of attachment. */
 export const mediaTypes: Record<AttachmentType, RegExp> = {

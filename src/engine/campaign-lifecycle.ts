@@ -4,7 +4,7 @@ import type { CancelTimer, Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
-import { canSend, type Sender } from '../domain/sender.ts';
+import { canSend, type Sender, type SenderDriverKind } from '../domain/sender.ts';
 import type { CampaignDraft } from '../store/campaigns.ts';
 import type { Store } from '../store/store.ts';
 import type { AudienceExpander } from './audience-expander.ts';
@@ -16,6 +16,7 @@ import {
 } from './campaign-validation.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { EventBus, KurirEventType } from './event-bus.ts';
+import { type MediaPreparerDeps, prepareImages } from './media-preparer.ts';
 import type { SenderSessions } from './sender-sessions.ts';
 
 export interface CampaignLifecycleDeps {
@@ -28,6 +29,7 @@ export interface CampaignLifecycleDeps {
   expander: AudienceExpander;
   sessions: SenderSessions;
   probeMedia: MediaProbe;
+  media: MediaPreparerDeps;
 }
 
 const notFound = (id: string) => new KurirError('campaign.not_found', `No campaign ${id} in this workspace`);
@@ -126,7 +128,8 @@ export class CampaignLifecycle {
       templateId: campaign.templateId ?? '',
       startAt,
     });
-    await checkMedia(store, this.#deps.probeMedia, workspaceId, template.attachments);
+    const drivers = await this.#driversOf(campaign);
+    await checkMedia(store, this.#deps.probeMedia, workspaceId, template.attachments, drivers);
     const now = clock.now();
     if (startAt !== null && startAt > now) {
       if (!(await store.campaigns.transition(id, ['draft'], { status: 'scheduled', startAt }, now))) {
@@ -317,7 +320,8 @@ export class CampaignLifecycle {
     const now = clock.now();
     const snapshot = {
       variants: template.variants,
-      attachments: template.attachments,
+      // Large images are shrunk once here, so every recipient gets the same small file.
+      attachments: await prepareImages(this.#deps.media, campaign.workspaceId, template.attachments),
       whatsappTemplate: template.whatsappTemplate ?? null,
     };
     await this.#move(
@@ -356,6 +360,15 @@ export class CampaignLifecycle {
       campaignId: campaign.id,
       data,
     });
+  }
+
+  async #driversOf(campaign: Campaign): Promise<SenderDriverKind[]> {
+    const kinds = new Set<SenderDriverKind>();
+    for (const id of campaign.senderIds) {
+      const sender = await this.#deps.store.senders.get(campaign.workspaceId, id);
+      if (sender !== null) kinds.add(sender.driver);
+    }
+    return [...kinds];
   }
 
   async #get(workspaceId: string, id: string): Promise<Campaign> {

@@ -1,8 +1,9 @@
 import type { Audience, SenderStrategy } from '../domain/campaign.ts';
 import { type FieldError, KurirError } from '../domain/errors.ts';
-import { type MediaProbe, mediaLimits, mediaTypes } from '../domain/media.ts';
+import { type MediaProbe, mediaLimitsFor, mediaTypes } from '../domain/media.ts';
 import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
 import { isValidZone, type SendWindow } from '../domain/pacing/send-window.ts';
+import type { SenderDriverKind } from '../domain/sender.ts';
 import type { Attachment, Template } from '../domain/template.ts';
 
 export type { MediaProbe };
@@ -107,7 +108,9 @@ export async function checkMedia(
   probe: MediaProbe,
   workspaceId: string,
   attachments: readonly Attachment[],
+  drivers: readonly SenderDriverKind[],
 ): Promise<void> {
+  const mediaLimits = mediaLimitsFor(drivers);
   const errors: FieldError[] = [];
   for (const [i, a] of attachments.entries()) {
     const at = `/template/attachments/${i}`;
@@ -132,7 +135,7 @@ export async function checkMedia(
     if (size !== null && size > mediaLimits[a.type]) {
       errors.push({
         pointer: at,
-        detail: `is ${size} bytes; WhatsApp takes ${a.type} up to ${mediaLimits[a.type]} bytes`,
+        detail: `is ${size} bytes; ${drivers.join(' and ')} senders take ${a.type} up to ${mediaLimits[a.type]} bytes`,
       });
     }
     const bareType = contentType?.split(';')[0]?.trim().toLowerCase() ?? null;

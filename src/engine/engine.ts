@@ -4,6 +4,7 @@ import type { IdFactory } from '../domain/id.ts';
 import type { Random } from '../domain/random.ts';
 import type { RetryPolicy } from '../domain/retry-policy.ts';
 import type { Attachment } from '../domain/template.ts';
+import type { FileStorage } from '../store/file-storage.ts';
 import type { Store } from '../store/store.ts';
 import type { SecretBox } from '../system/secret-box.ts';
 import { AudienceExpander } from './audience-expander.ts';
@@ -38,6 +39,11 @@ export interface EngineDeps {
   /** Encrypts sender secrets and session keys at rest. */
   secrets: SecretBox;
   probeMedia: MediaProbe;
+  /** Where uploaded files (and shrunk images) live. */
+  files: FileStorage;
+  fetchMedia: (url: string, limitBytes: number) => Promise<Buffer>;
+  /** Images above this are re-encoded before a campaign sends them (350 KB by default). */
+  imageMaxBytes: number;
   mediaUrl: (attachment: Attachment, workspaceId: string) => string;
   settings: EngineSettings;
   bus?: EventBus;
@@ -129,6 +135,14 @@ export class Engine {
       expander: this.expander,
       sessions: this.sessions,
       probeMedia: deps.probeMedia,
+      media: {
+        store,
+        files: deps.files,
+        clock,
+        newId,
+        imageMaxBytes: deps.imageMaxBytes,
+        fetchMedia: deps.fetchMedia,
+      },
     });
     this.sessions.handleMessages((handled) => this.events.handle(handled));
     this.sessions.onSenderChange((sender) => {

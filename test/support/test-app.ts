@@ -56,6 +56,7 @@ export async function createTestApp(
     defaultCountry?: string | null;
     uploadLimitBytes?: number;
     probeMedia?: MediaProbe;
+    fetchMedia?: (url: string, limitBytes: number) => Promise<Buffer>;
   } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(options.backend ?? 'sqlite');
@@ -94,6 +95,13 @@ export async function createTestApp(
     secrets: testSecrets,
     drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: options.probeMedia ?? (async () => ({ size: 1000, contentType: 'image/png' })),
+    files: files,
+    fetchMedia:
+      options.fetchMedia ??
+      (async () => {
+        throw new Error('no network in tests');
+      }),
+    imageMaxBytes: 350 * 1024,
     mediaUrl,
     settings: {
       retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Campaign } from '../../src/domain/campaign.ts';
@@ -13,12 +14,13 @@ import type { CampaignDefinition } from '../../src/engine/campaign-validation.ts
 import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
 import { Engine, type EngineSettings } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
+import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
 import { redactPaths } from '../../src/system/logger.ts';
 import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
-import { type Backend, openTestStore } from './stores.ts';
+import { type Backend, openTestStore, tempDir } from './stores.ts';
 
 /** One derived key for the whole file: deriving is deliberately slow. */
 const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
@@ -90,6 +92,11 @@ export async function createTestEngine(
     secrets: testSecrets,
     drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
     probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
+    files: new FileStorage(path.join(tempDir('kurir-engine'), 'files')),
+    fetchMedia: async () => {
+      throw new Error('no network here');
+    },
+    imageMaxBytes: 350 * 1024,
     mediaUrl: (a) => a.url ?? `file:${a.fileId}`,
     settings: {
       retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { createTestApp, multipart, type TestApp } from '../support/test-app.ts';
+
+/** An image that does not compress well: random noise, 1600×1200. */
+async function bigImage(): Promise<Buffer> {
+  const raw = randomBytes(1600 * 1200 * 3);
+  return sharp(raw, { raw: { width: 1600, height: 1200, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+async function upload(t: TestApp, bytes: Buffer, name: string, type: string) {
+  const form = multipart({}, { name, content: bytes, type });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/files',
+    headers: { ...t.auth, ...form.headers },
+    payload: form.payload,
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json() as { id: string; size: number };
+}
+
+test('a large image is re-encoded under 350 KB once, when the campaign starts', async () => {
+  await using t = await createTestApp();
+  const source = await bigImage();
+  assert.ok(source.length > 5_000_000);
+  const file = await upload(t, source, 'holiday.png', 'image/png');
+  await t.app.inject({
+    method: 'POST',
+    url: '/v1/contacts',
+    headers: t.auth,
+    payload: { phone: '+4915112345678', name: 'Ana' },
+  });
+  const template = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/templates',
+      headers: t.auth,
+      payload: {
+        name: 'Pic',
+        variants: ['Look'],
+        attachments: [{ type: 'image', fileId: file.id, caption: 'For {{name}}' }],
+      },
+    })
+  ).json();
+  const sender = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/senders',
+      headers: t.auth,
+      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
+    })
+  ).json();
+  const campaign = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/campaigns',
+      headers: t.auth,
+      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
+    })
+  ).json();
+  const started = await t.app.inject({
+    method: 'POST',
+    url: `/v1/campaigns/${campaign.id}/start`,
+    headers: t.auth,
+  });
+  assert.equal(started.statusCode, 200, started.body);
+  const stored = await t.store.campaigns.find(campaign.id);
+  const attachment = stored?.template?.attachments[0];
+  assert.ok(
+    attachment?.fileId !== undefined && attachment.fileId !== file.id,
+    'the snapshot points at a new file',
+  );
+  assert.equal(attachment?.fileName, 'holiday.jpg');
+  assert.equal(attachment?.caption, 'For {{name}}');
+  const shrunk = await t.store.files.get(t.workspace.id, attachment?.fileId ?? '');
+  assert.equal(shrunk?.contentType, 'image/jpeg');
+  assert.ok((shrunk?.size ?? Infinity) <= 350 * 1024, `${shrunk?.size} bytes`);
+  const content = await t.app.inject({
+    method: 'GET',
+    url: `/v1/files/${shrunk?.id}/content`,
+    headers: t.auth,
+  });
+  const meta = await sharp(content.rawPayload).metadata();
+  assert.equal(meta.format, 'jpeg');
+  await t.runUntil(async () => (await t.store.campaigns.find(campaign.id))?.status === 'completed');
+  const got = t.network.records.receivedBy('+4915112345678');
+  assert.equal(got.length, 2, 'the text and the image');
+  assert.ok(got[1]?.mediaUrl?.endsWith(shrunk?.id ?? 'x'), 'the shrunk file was sent');
+  assert.equal(got[1]?.text, 'For Ana');
+});
+
+test('a small image is sent as it is', async () => {
+  await using t = await createTestApp();
+  const small = await sharp({ create: { width: 50, height: 50, channels: 3, background: 'red' } })
+    .png()
+    .toBuffer();
+  const file = await upload(t, small, 'dot.png', 'image/png');
+  const template = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/templates',
+      headers: t.auth,
+      payload: { name: 'Dot', variants: ['x'], attachments: [{ type: 'image', fileId: file.id }] },
+    })
+  ).json();
+  const sender = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/senders',
+      headers: t.auth,
+      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
+    })
+  ).json();
+  const campaign = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/campaigns',
+      headers: t.auth,
+      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
+    })
+  ).json();
+  await t.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/start`, headers: t.auth });
+  assert.equal((await t.store.campaigns.find(campaign.id))?.template?.attachments[0]?.fileId, file.id);
+});
+
+test('a video over the limit of a Cloud API-sized driver is refused with the numbers', async () => {
+  await using t = await createTestApp({
+    probeMedia: async () => ({ size: 80 * 1024 * 1024, contentType: 'video/mp4' }),
+  });
+  const template = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/templates',
+      headers: t.auth,
+      payload: {
+        name: 'Vid',
+        variants: ['x'],
+        attachments: [{ type: 'video', url: 'https://example.com/v.mp4' }],
+      },
+    })
+  ).json();
+  const sender = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/senders',
+      headers: t.auth,
+      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
+    })
+  ).json();
+  const campaign = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/campaigns',
+      headers: t.auth,
+      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
+    })
+  ).json();
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/campaigns/${campaign.id}/start`,
+    headers: t.auth,
+  });
+  assert.equal(res.statusCode, 422, res.body);
+  assert.match(
+    res.json().errors[0].detail,
+    /83886080 bytes; simulator senders take video up to 67108864 bytes/,
+  );
+});

@@ -20,6 +20,7 @@ import { registerOpenApi } from './openapi.ts';
 import { installProblemHandlers, sendProblem } from './problem.ts';
 import { CampaignSchema, MessageSchema } from './routes/campaign-schemas.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { cloudApiWebhookRoutes } from './routes/cloud-api-webhooks.ts';
 import { contactImportRoutes } from './routes/contact-imports.ts';
 import { ContactSchema } from './routes/contact-schemas.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -114,6 +115,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, deps.version ?? '0.0.0');
 
   await app.register(healthRoutes, { store: deps.store, clock: deps.clock });
+  await app.register(cloudApiWebhookRoutes, { store: deps.store, engine: deps.engine });
   await app.register(
     async (v1) => {
       requireApiKey(v1, deps);

@@ -37,6 +37,8 @@ export const errorCatalogue = {
   'campaign.invalid': { status: 422, title: 'The campaign cannot run as defined' },
   'campaign.invalid_state': { status: 409, title: 'The campaign is not in a state that allows this' },
   'message.not_found': { status: 404, title: 'No such message' },
+  'webhook.forbidden': { status: 403, title: 'The webhook verify token does not match' },
+  'webhook.bad_signature': { status: 401, title: 'The webhook signature does not match' },
   'server.unavailable': { status: 503, title: 'A dependency is unavailable' },
   'server.internal': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

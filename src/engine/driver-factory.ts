@@ -3,6 +3,9 @@ import type { Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
 import type { Random } from '../domain/random.ts';
 import type { Sender } from '../domain/sender.ts';
+import { BaileysDriver } from '../drivers/baileys/baileys-driver.ts';
+import type { MakeSocket } from '../drivers/baileys/socket-like.ts';
+import { CloudApiDriver } from '../drivers/cloud-api/cloud-api-driver.ts';
 import type { Driver } from '../drivers/driver.ts';
 import { HttpLink } from '../drivers/simulator/http-link.ts';
 import { InProcessLink } from '../drivers/simulator/in-process-link.ts';
@@ -11,6 +14,7 @@ import type { SimulatorNetwork } from '../drivers/simulator/simulator-network.ts
 import type { Store } from '../store/store.ts';
 import type { SecretBox } from '../system/secret-box.ts';
 import type { DriverFactory } from './sender-sessions.ts';
+import { StoredSession } from './stored-session.ts';
 
 /** A simulator sender's `config`. */
 export interface SimulatorSenderConfig {
@@ -34,6 +38,20 @@ export interface KurirDriverFactoryDeps {
   secrets: SecretBox;
   /** The in-process simulated network; null when this server runs without one. */
   simulator: SimulatorNetwork | null;
+  /** Builds Baileys sockets; tests hand in a fake WhatsApp. Default: the real one. */
+  baileysSocket?: MakeSocket;
+}
+
+/** A Cloud API sender's `config` (its secrets are kept apart, encrypted). */
+export interface CloudApiSenderConfig {
+  phoneNumberId: string;
+  baseUrl?: string;
+}
+
+interface CloudApiSecrets {
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
 }
 
 /** Builds the driver for each sender from its kind and config. */
@@ -49,6 +67,10 @@ export class KurirDriverFactory implements DriverFactory {
     switch (sender.driver) {
       case 'simulator':
         return this.#simulator(sender, sender.config as unknown as SimulatorSenderConfig);
+      case 'baileys':
+        return this.#baileys(sender);
+      case 'cloud-api':
+        return this.#cloudApi(sender, sender.config as unknown as CloudApiSenderConfig);
       default:
         throw new KurirError(
           'sender.invalid',
@@ -82,6 +104,33 @@ export class KurirDriverFactory implements DriverFactory {
       sender: config.phone,
       idempotentIds: config.idempotentIds ?? true,
       maxPerSecond: config.maxPerSecond ?? null,
+    });
+  }
+
+  #baileys(sender: Sender): Driver {
+    const { clock, random, log, store, secrets } = this.#deps;
+    return new BaileysDriver({
+      clock,
+      random,
+      log: log.child({ senderId: sender.id }),
+      session: new StoredSession({ store, box: secrets, clock, senderId: sender.id }),
+      ...(this.#deps.baileysSocket === undefined ? {} : { makeSocket: this.#deps.baileysSocket }),
+    });
+  }
+
+  async #cloudApi(sender: Sender, config: CloudApiSenderConfig): Promise<Driver> {
+    const { clock, log, store, secrets } = this.#deps;
+    const sealed = await store.senders.secret(sender.id);
+    if (sealed === null) {
+      throw new KurirError('sender.invalid', 'This Cloud API sender has no access token; update its config');
+    }
+    const keys = JSON.parse(secrets.decrypt(sealed)) as CloudApiSecrets;
+    return new CloudApiDriver({
+      clock,
+      log: log.child({ senderId: sender.id }),
+      phoneNumberId: config.phoneNumberId,
+      ...keys,
+      ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
     });
   }
 }

@@ -53,3 +53,63 @@ test('a bad setting stops the start with every problem listed', async () => {
   assert.match(p.output(), /PORT/);
   assert.match(p.output(), /LOG_LEVEL/);
 });
+
+test('sender secrets are sealed with KURIR_SECRET, never logged, and a wrong secret stops the start naming the sender', async () => {
+  const dataDir = tempDir('kurir-e2e');
+  const kurirSecret = 'kurir-e2e-secret-7d1c4b0a9e';
+  const accessToken = 'EAAG-e2e-token-51f0c2';
+  const appSecret = 'app-secret-e2e-93bd';
+  const verifyToken = 'verify-e2e-0a4e';
+  try {
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KURIR_SECRET: kurirSecret,
+      LOG_LEVEL: 'debug',
+    };
+    const first = startNode('src/main.ts', [], env);
+    const [, url] = await first.waitFor(/listening on (http:\/\/\S+)/);
+    const [, key] = await first.waitFor(/API key: (kur_[A-Za-z0-9]+)/);
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    // A Graph API that is not there: the driver fails and logs, with the token in hand.
+    const created = await fetch(`${url}/v1/senders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'Meta line',
+        driver: 'cloud-api',
+        config: {
+          phoneNumberId: '1065403522',
+          accessToken,
+          appSecret,
+          verifyToken,
+          baseUrl: 'http://127.0.0.1:9/v21.0',
+        },
+      }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { id, webhookPath } = (await created.json()) as { id: string; webhookPath: string };
+    await fetch(`${url}${webhookPath}?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=5`);
+    await fetch(`${url}${webhookPath}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=5`);
+    await first.waitFor(/"senderId":"[^"]+"/);
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.output());
+
+    const stored = fs.readFileSync(`${dataDir}/kurir.db`);
+    for (const secret of [kurirSecret, accessToken, appSecret, verifyToken]) {
+      assert.ok(!first.output().includes(secret), `${secret} reached the output`);
+      assert.equal(stored.indexOf(secret), -1, `${secret} is readable in the database file`);
+    }
+
+    const wrong = startNode('src/main.ts', [], { ...env, KURIR_SECRET: 'not-the-one-it-was-saved-under' });
+    assert.equal(await wrong.exited, 1);
+    assert.match(
+      wrong.output(),
+      new RegExp(`KURIR_SECRET does not open the stored sessions of: Meta line \\(${id}\\)`),
+    );
+    assert.ok(!wrong.output().includes('not-the-one-it-was-saved-under'), 'the wrong secret is not echoed');
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

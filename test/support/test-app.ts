@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { createApp } from '../../src/api/create-app.ts';
 import { newId } from '../../src/domain/id.ts';
 import type { MediaProbe } from '../../src/domain/media.ts';
 import type { Workspace } from '../../src/domain/workspace.ts';
+import type { MakeSocket } from '../../src/drivers/baileys/socket-like.ts';
 import { SimulatorNetwork } from '../../src/drivers/simulator/simulator-network.ts';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/engine/api-keys.ts';
 import { ContactImporter } from '../../src/engine/contact-import/contact-importer.ts';
@@ -15,7 +15,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
-import { redactPaths } from '../../src/system/logger.ts';
+import { createLogger } from '../../src/system/logger.ts';
 import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
@@ -57,6 +57,8 @@ export async function createTestApp(
     uploadLimitBytes?: number;
     probeMedia?: MediaProbe;
     fetchMedia?: (url: string, limitBytes: number) => Promise<Buffer>;
+    /** Baileys senders get sockets from here: a fake WhatsApp. */
+    baileysSocket?: MakeSocket;
   } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(options.backend ?? 'sqlite');
@@ -71,7 +73,7 @@ export async function createTestApp(
       done();
     },
   });
-  const log = pino({ level: 'debug', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+  const log = createLogger({ level: 'debug', format: 'json', destination: sink });
   const files = new FileStorage(path.join(dir, 'files'));
   const uploadLimitBytes = options.uploadLimitBytes ?? 50 * 1024 * 1024;
   const importer = new ContactImporter({ store, files, clock, newId: ids, log, uploadLimitBytes });
@@ -93,7 +95,15 @@ export async function createTestApp(
     log,
     newId: ids,
     secrets: testSecrets,
-    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
+    drivers: new KurirDriverFactory({
+      clock,
+      random,
+      log,
+      simulator: network,
+      store,
+      secrets: testSecrets,
+      ...(options.baileysSocket === undefined ? {} : { baileysSocket: options.baileysSocket }),
+    }),
     probeMedia: options.probeMedia ?? (async () => ({ size: 1000, contentType: 'image/png' })),
     files: files,
     fetchMedia:

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { newId } from '../../src/domain/id.ts';
 import type { Sender } from '../../src/domain/sender.ts';
 import type { Template } from '../../src/domain/template.ts';
 import type { Workspace } from '../../src/domain/workspace.ts';
+import type { MakeSocket } from '../../src/drivers/baileys/socket-like.ts';
 import {
   SimulatorNetwork,
   type SimulatorNetworkOptions,
@@ -16,7 +16,7 @@ import { Engine, type EngineSettings } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
-import { redactPaths } from '../../src/system/logger.ts';
+import { createLogger } from '../../src/system/logger.ts';
 import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
@@ -63,22 +63,31 @@ export async function settle(rounds = 5): Promise<void> {
  * (receipts after fixed delays), no real sleeps anywhere.
  */
 export async function createTestEngine(
-  options: { backend?: Backend; network?: SimulatorNetworkOptions; settings?: Partial<EngineSettings> } = {},
+  options: {
+    backend?: Backend;
+    network?: SimulatorNetworkOptions;
+    settings?: Partial<EngineSettings>;
+    /** A store the caller opened and closes (to restart an engine on the same data). */
+    store?: Store;
+    /** Baileys senders get sockets from here: a fake WhatsApp. */
+    baileysSocket?: MakeSocket;
+  } = {},
 ): Promise<TestEngine> {
-  const store = await openTestStore(options.backend ?? 'sqlite');
+  const store = options.store ?? (await openTestStore(options.backend ?? 'sqlite'));
   const clock = new ManualClock();
   const random = new SeededRandom(21);
   const ids = (prefix: string) => newId(prefix, clock.now(), random);
   let output = '';
-  const log = pino(
-    { level: 'debug', redact: { paths: redactPaths, censor: '[redacted]' } },
-    new Writable({
+  const log = createLogger({
+    level: 'debug',
+    format: 'json',
+    destination: new Writable({
       write(chunk, _e, done) {
         output += chunk.toString();
         done();
       },
     }),
-  );
+  });
   const network = new SimulatorNetwork(
     { clock, random: new SeededRandom(5) },
     { receipts: { deliveredAfterMs: [100, 100], readAfterMs: [500, 500] }, ...options.network },
@@ -90,7 +99,15 @@ export async function createTestEngine(
     log,
     newId: ids,
     secrets: testSecrets,
-    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
+    drivers: new KurirDriverFactory({
+      clock,
+      random,
+      log,
+      simulator: network,
+      store,
+      secrets: testSecrets,
+      ...(options.baileysSocket === undefined ? {} : { baileysSocket: options.baileysSocket }),
+    }),
     probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
     files: new FileStorage(path.join(tempDir('kurir-engine'), 'files')),
     fetchMedia: async () => {
@@ -108,12 +125,15 @@ export async function createTestEngine(
   });
   const events: KurirEvent[] = [];
   engine.bus.subscribe((e) => events.push(e));
-  const workspace = await store.workspaces.create({
-    id: ids('ws'),
-    name: 'Test',
-    defaultCountry: 'DE',
-    createdAt: clock.now(),
-  });
+  const existing = options.store === undefined ? [] : await store.workspaces.list();
+  const workspace =
+    existing[0] ??
+    (await store.workspaces.create({
+      id: ids('ws'),
+      name: 'Test',
+      defaultCountry: 'DE',
+      createdAt: clock.now(),
+    }));
   let contactCount = 0;
   const t: TestEngine = {
     engine,
@@ -193,7 +213,7 @@ export async function createTestEngine(
     async [Symbol.asyncDispose]() {
       await engine[Symbol.asyncDispose]();
       await network.close();
-      await store.close();
+      if (options.store === undefined) await store.close();
     },
   };
   return t;

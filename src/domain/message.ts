@@ -5,7 +5,7 @@
  *     │  ▲         │
  *     │  └─retry───┤ (retryable error; next_at = backoff)
  *     │            └──► failed (permanent, attempts exhausted, or outcome unknown)
- *     └──► skipped (suppressed, invalid, duplicate, not on WhatsApp, campaign stopped)
+ *     └──► skipped (suppressed, invalid, duplicate, not on WhatsApp, opted out, campaign stopped)
  */
 export const messageStates = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
 export type MessageState = (typeof messageStates)[number];
@@ -18,6 +18,7 @@ export const skipReasons = [
   'invalid_phone',
   'duplicate',
   'not_on_whatsapp',
+  'opted_out',
   'campaign_stopped',
 ] as const;
 export type SkipReason = (typeof skipReasons)[number];

@@ -18,6 +18,8 @@ export const sendErrorKinds = [
   'invalid_recipient',
   /** The number has no WhatsApp account: skip the recipient. */
   'not_on_whatsapp',
+  /** The recipient opted out of this business's messages (Meta's 131050): skip and suppress them. */
+  'opted_out',
   /** The sender's number is banned: stop using this sender. */
   'banned',
   /** The sender's session is gone (unpaired): re-pair before it can send again. */

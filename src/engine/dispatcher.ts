@@ -12,6 +12,7 @@ import type { Fleet, SenderOutcome } from './fleet.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type Delivery, deliver, type SenderSignal } from './message-delivery.ts';
 import { publishSettlements } from './message-events.ts';
+import type { OptOuts } from './opt-outs.ts';
 import { type Checked, prechecks } from './prechecks.ts';
 import { type Flight, RunningCampaign } from './running-campaign.ts';
 import { SenderPace } from './sender-pace.ts';
@@ -40,6 +41,8 @@ export interface DispatcherDeps {
   onSettled: (campaignIds: Set<string>) => void;
   /** Health, usability and auto-pause of senders. */
   fleet: Fleet;
+  /** Suppresses recipients a network refused because they opted out. */
+  optOuts: OptOuts;
   /** Observes each send's planned and actual start, for the pacing benchmark. */
   trace?: (t: { senderId: string; plannedAt: number; startedAt: number }) => void;
   /** A fine clock (ms) and a sink, for measuring the cost of choosing senders (benchmark). */
@@ -288,6 +291,14 @@ export class Dispatcher {
     const settle = async (message: ClaimedMessage, delivery: Delivery) => {
       try {
         await Promise.all(delivery.settlements.map((s) => this.#settles.add(s)));
+        if (delivery.optedOut) {
+          await this.#deps.optOuts.record({
+            workspaceId: session.sender.workspaceId,
+            senderId: session.sender.id,
+            phone: message.phone,
+            note: 'the network refused a send: the recipient opted out',
+          });
+        }
         if (delivery.signal !== null) this.#senderSignal(session, pace, delivery.signal);
         const outcome = senderOutcome(delivery);
         if (outcome !== null) this.#deps.fleet.record(session.sender.id, outcome);

@@ -15,6 +15,7 @@ import { Dispatcher } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
 import { defaultFleetSettings, Fleet, type FleetSettings } from './fleet.ts';
 import { MessageEventWriter } from './message-event-writer.ts';
+import { OptOuts } from './opt-outs.ts';
 import { type DriverFactory, SenderSessions } from './sender-sessions.ts';
 
 export interface EngineSettings {
@@ -81,12 +82,19 @@ export class Engine {
       log: log.child({ component: 'senders' }),
       factory: deps.drivers,
     });
+    const optOuts = new OptOuts({
+      store,
+      clock,
+      bus: this.bus,
+      log: log.child({ component: 'opt-outs' }),
+      newId,
+    });
     this.events = new MessageEventWriter({
       store,
       clock,
       bus: this.bus,
       log: log.child({ component: 'receipts' }),
-      newId,
+      optOuts,
     });
     this.fleet = new Fleet({
       store,
@@ -98,6 +106,7 @@ export class Engine {
     });
     this.dispatcher = new Dispatcher({
       fleet: this.fleet,
+      optOuts,
       store,
       clock,
       random,

@@ -31,6 +31,8 @@ export interface SenderSignal {
 export interface Delivery {
   settlements: Settlement[];
   signal: SenderSignal | null;
+  /** The network says the recipient opted out: suppress them. */
+  optedOut?: true;
 }
 
 const partTypeOf: Record<Attachment['type'], MessagePart['type']> = {
@@ -195,6 +197,9 @@ function failure(
     case 'not_on_whatsapp':
       settlements.push({ kind: 'skipped', ...base, reason: 'not_on_whatsapp', detail });
       return { settlements, signal: null };
+    case 'opted_out':
+      settlements.push({ kind: 'skipped', ...base, reason: 'opted_out', detail });
+      return { settlements, signal: null, optedOut: true };
     case 'invalid_recipient':
     case 'permanent':
       settlements.push({ kind: 'failed', ...base, reason: error.kind, detail, at: now });

@@ -1,30 +1,39 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
-import type { IdFactory } from '../domain/id.ts';
 import { isOptOut } from '../domain/opt-out.ts';
 import type { Receipt } from '../store/message-queue.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
 import { GroupCommit } from './group-commit.ts';
 import { publishReceipts } from './message-events.ts';
+import type { OptOuts } from './opt-outs.ts';
 import type { HandledEvent } from './sender-sessions.ts';
 
 interface QueuedReceipt {
   workspaceId: string;
+  senderId: string;
   receipt: Receipt;
+}
+
+interface WriterDeps {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  log: Logger;
+  optOuts: OptOuts;
 }
 
 /**
  * Stores what drivers report about messages. Receipts are written in group commits (they
- * arrive by the thousand during a campaign); an inbound opt-out suppresses the phone at
- * once, so no later message of any campaign reaches it. Each handled event resolves only
+ * arrive by the thousand during a campaign); an opt-out (a STOP reply, or a send the
+ * network refused because the recipient opted out) suppresses the phone at once, so no later message of any campaign reaches it. Each handled event resolves only
  * after its effect is committed — the moment a driver may forget it.
  */
 export class MessageEventWriter {
-  readonly #deps: { store: Store; clock: Clock; bus: EventBus; log: Logger; newId: IdFactory };
+  readonly #deps: WriterDeps;
   readonly #receipts: GroupCommit<QueuedReceipt>;
 
-  constructor(deps: { store: Store; clock: Clock; bus: EventBus; log: Logger; newId: IdFactory }) {
+  constructor(deps: WriterDeps) {
     this.#deps = deps;
     // Receipts trickle in one by one; waiting 20 ms gathers them into few transactions.
     this.#receipts = new GroupCommit((items) => this.#writeReceipts(items), {
@@ -42,7 +51,7 @@ export class MessageEventWriter {
         receipt.reason = event.error.kind;
         receipt.detail = `${event.error.code}: ${event.error.detail}`;
       }
-      await this.#receipts.add({ workspaceId: handled.workspaceId, receipt });
+      await this.#receipts.add({ workspaceId: handled.workspaceId, senderId: handled.senderId, receipt });
       return;
     }
     if (event.type === 'inbound') await this.#inbound(handled, event.from, event.text, event.id);
@@ -54,23 +63,42 @@ export class MessageEventWriter {
 
   async #writeReceipts(items: QueuedReceipt[]): Promise<void> {
     const now = this.#deps.clock.now();
-    const byWorkspace = new Map<string, Receipt[]>();
+    const byWorkspace = new Map<string, QueuedReceipt[]>();
     for (const item of items) {
       const list = byWorkspace.get(item.workspaceId) ?? [];
-      list.push(item.receipt);
+      list.push(item);
       byWorkspace.set(item.workspaceId, list);
     }
-    const changes = await this.#deps.store.transaction(async (tx) => {
+    const written = await this.#deps.store.transaction(async (tx) => {
       const out = [];
-      for (const [workspaceId, receipts] of byWorkspace)
-        out.push({ workspaceId, changes: await tx.queue.receipts(receipts, now) });
+      for (const [workspaceId, queued] of byWorkspace) {
+        const changes = await tx.queue.receipts(
+          queued.map((q) => q.receipt),
+          now,
+        );
+        out.push({ workspaceId, queued, changes });
+      }
       return out;
     });
-    for (const { workspaceId, changes: c } of changes) publishReceipts(this.#deps.bus, workspaceId, c, now);
+    for (const { workspaceId, queued, changes } of written) {
+      publishReceipts(this.#deps.bus, workspaceId, changes, now);
+      // A network that refuses a message because its recipient opted out (Meta's marketing
+      // opt-out) tells us as much as a STOP reply would.
+      for (const c of changes) {
+        if (c.to !== 'failed' || c.reason !== 'opted_out') continue;
+        const senderId = queued.find((q) => q.receipt.waId === c.waId)?.senderId ?? '';
+        await this.#deps.optOuts.record({
+          workspaceId,
+          senderId,
+          phone: c.phone,
+          note: 'the network reported an opt-out',
+        });
+      }
+    }
   }
 
   async #inbound(handled: HandledEvent, from: string, text: string, id: string): Promise<void> {
-    const { store, clock, bus, newId } = this.#deps;
+    const { clock, bus } = this.#deps;
     const now = clock.now();
     bus.publish({
       type: 'inbound.message',
@@ -80,21 +108,11 @@ export class MessageEventWriter {
       data: { id, from, text },
     });
     if (!isOptOut(text)) return;
-    await store.suppressions.ensure({
-      id: newId('sup'),
-      workspaceId: handled.workspaceId,
-      phone: from,
-      reason: 'opt_out',
-      note: `replied "${text.trim().slice(0, 50)}"`,
-      createdAt: now,
-    });
-    this.#deps.log.info({ senderId: handled.senderId }, 'a recipient opted out');
-    bus.publish({
-      type: 'contact.opted_out',
-      at: now,
+    await this.#deps.optOuts.record({
       workspaceId: handled.workspaceId,
       senderId: handled.senderId,
-      data: { phone: from },
+      phone: from,
+      note: `replied "${text.trim().slice(0, 50)}"`,
     });
   }
 }

@@ -100,9 +100,14 @@ export interface Receipt {
 
 export interface ReceiptChange {
   messageId: string;
+  /** The id the receipt named. */
+  waId: string;
   campaignId: string | null;
+  phone: string;
   from: MessageState;
   to: MessageState;
+  /** Why it failed, when `to` is `failed`. */
+  reason: string | null;
 }
 
 type Delta = Partial<CampaignCounts>;
@@ -353,10 +358,12 @@ export class MessageQueue {
     const changes: ReceiptChange[] = [];
     const deltas = new Map<string, Delta>();
     for (const r of receipts) {
-      const [row] = await s.rows<{ id: string; campaign_id: string | null; state: MessageState }>(
-        `SELECT id, campaign_id, state FROM messages WHERE wa_id = ${s.p(1)}`,
-        [r.waId],
-      );
+      const [row] = await s.rows<{
+        id: string;
+        campaign_id: string | null;
+        phone: string;
+        state: MessageState;
+      }>(`SELECT id, campaign_id, phone, state FROM messages WHERE wa_id = ${s.p(1)}`, [r.waId]);
       if (row === undefined) continue;
       const from = row.state;
       const to = nextOnReceipt(from, r.status);
@@ -377,7 +384,15 @@ export class MessageQueue {
         params = [to, at, now, row.id, from];
       }
       if ((await s.run(text, params)) === 0) continue;
-      changes.push({ messageId: row.id, campaignId: row.campaign_id, from, to });
+      changes.push({
+        messageId: row.id,
+        waId: r.waId,
+        campaignId: row.campaign_id,
+        phone: row.phone,
+        from,
+        to,
+        reason: to === 'failed' ? (r.reason ?? 'delivery_failed') : null,
+      });
       if (row.campaign_id !== null) bump(deltas, row.campaign_id, from, to);
     }
     for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);

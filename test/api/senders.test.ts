@@ -69,7 +69,7 @@ test('a simulator sender has no pairing code to ask for', async () => {
   assert.equal(r.json().code, 'sender.invalid');
 });
 
-test('a Cloud API sender sends approved templates and learns receipts from signed webhooks; its secrets stay hidden', async () => {
+test('a Cloud API sender sends approved templates, learns receipts and opt-outs from signed webhooks, and keeps its secrets hidden', async () => {
   await using t = await createTestApp();
   await using graph = await GraphStandIn.start({ clock: t.clock, random: new SeededRandom(8) });
   const verifyToken = 'verify-me-0f3a9c';
@@ -111,6 +111,11 @@ test('a Cloud API sender sends approved templates and learns receipts from signe
     (await t.app.inject({ method: 'POST', url: sender.webhookPath, payload: rawBody, headers })).statusCode;
 
   await call(t, 'POST', '/v1/contacts', { phone: '+4915112345600', name: 'Ana Lima' });
+  // Meta's marketing opt-out (131050), once refused at once and once as a failed status.
+  await call(t, 'POST', '/v1/contacts', { phone: '+4915112345601', name: 'Bo' });
+  await call(t, 'POST', '/v1/contacts', { phone: '+4915112345602', name: 'Cy' });
+  graph.failRecipient('+4915112345601', 131050);
+  graph.failRecipient('+4915112345602', 131050, 'status');
   const template = (
     await call(t, 'POST', '/v1/templates', {
       name: 'Welcome',
@@ -128,7 +133,7 @@ test('a Cloud API sender sends approved templates and learns receipts from signe
   ).json();
   const started = await call(t, 'POST', `/v1/campaigns/${campaign.id}/start`);
   assert.equal(started.statusCode, 200, started.body);
-  await t.runUntil(() => graph.receivedBy('+4915112345600').length === 1, { stepMs: 20 });
+  await t.runUntil(() => graph.messages.length === 2, { stepMs: 20 });
   const [sent] = graph.receivedBy('+4915112345600');
   assert.ok(sent);
   assert.equal(sent.type, 'template');
@@ -136,12 +141,21 @@ test('a Cloud API sender sends approved templates and learns receipts from signe
   assert.match(JSON.stringify(sent.body), /"text":"Ana"/);
 
   // The route answers once the receipts are stored, and storing lingers on the clock.
-  const delivering = graph.deliverAndRead();
-  await t.runUntil(
-    async () => (await call(t, 'GET', `/v1/campaigns/${campaign.id}`)).json().counts.read === 1,
-    { stepMs: 20 },
+  let delivered = false;
+  void graph.deliverAndRead().then(() => {
+    delivered = true;
+  });
+  await t.runUntil(() => delivered, { stepMs: 20 });
+  assert.equal((await call(t, 'GET', `/v1/campaigns/${campaign.id}`)).json().counts.read, 1);
+  const counts = (await call(t, 'GET', `/v1/campaigns/${campaign.id}`)).json().counts;
+  assert.equal(counts.skipped, 1, 'refused at once: skipped as opted out');
+  assert.equal(counts.failed, 1, 'refused by status: failed');
+  const suppressed = (await call(t, 'GET', '/v1/suppressions')).json().data;
+  assert.deepEqual(
+    suppressed.map((x: { phone: string; reason: string }) => `${x.phone} ${x.reason}`).sort(),
+    ['+4915112345601 opt_out', '+4915112345602 opt_out'],
   );
-  await delivering;
+  assert.equal(t.events.filter((e) => e.type === 'contact.opted_out').length, 2);
   assert.ok(graph.webhooks.all.length >= 2);
   assert.equal(graph.webhooks.unacknowledged, 0, 'every delivery was answered 200');
 

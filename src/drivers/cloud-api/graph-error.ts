@@ -66,8 +66,8 @@ export const graphErrorRules: Readonly<Record<number, Rule>> = {
     detail: 'held back by the marketing frequency cap for this user; retry much later',
   },
   131050: {
-    kind: 'invalid_recipient',
-    detail: 'the user stopped marketing messages from this business (treat the contact as opted out)',
+    kind: 'opted_out',
+    detail: 'the user stopped marketing messages from this business',
   },
   368: { kind: 'banned', detail: 'the number is temporarily blocked for policy violations' },
   131031: { kind: 'banned', detail: 'the business account is locked' },

@@ -17,7 +17,7 @@ test('classifies every Graph error code Kurir acts on', () => {
     [131026, 'invalid_recipient', '131026', undefined],
     [131047, 'permanent', 'outside_window', undefined],
     [131049, 'retryable', '131049', 24 * 3600 * SECOND],
-    [131050, 'invalid_recipient', '131050', undefined],
+    [131050, 'opted_out', '131050', undefined],
     [368, 'banned', '368', undefined],
     [131031, 'banned', '131031', undefined],
     [190, 'retryable', '190', undefined],

@@ -184,3 +184,92 @@ test('a Cloud API sender sends approved templates, learns receipts and opt-outs 
     assert.ok(!listed.includes(secret), 'a Cloud API secret was returned');
   }
 });
+
+test('one callback URL serves every Cloud API number of a Meta app, routed by phone_number_id', async () => {
+  await using t = await createTestApp();
+  await using shop = await GraphStandIn.start({ clock: t.clock, random: new SeededRandom(8) });
+  await using support = await GraphStandIn.start({
+    clock: t.clock,
+    random: new SeededRandom(9),
+    phoneNumberId: '106540352249999',
+    displayPhoneNumber: '+49 151 00000002',
+  });
+  const add = async (graph: GraphStandIn, verifyToken: string) => {
+    const r = await call(t, 'POST', '/v1/senders', {
+      name: `Line ${graph.phoneNumberId}`,
+      driver: 'cloud-api',
+      config: {
+        phoneNumberId: graph.phoneNumberId,
+        accessToken: graph.accessToken,
+        appSecret: graph.appSecret,
+        verifyToken,
+        baseUrl: graph.baseUrl,
+      },
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    await t.runUntil(async () => (await statusOf(t, r.json().id)) === 'connected', { stepMs: 20 });
+    return r.json().id as string;
+  };
+  const shopId = await add(shop, 'token-shop');
+  const supportId = await add(support, 'token-support');
+
+  const hub = (token: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/webhooks/cloud-api?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=77`,
+    });
+  assert.equal((await hub('token-support')).body, '77');
+  assert.equal((await hub('guess')).statusCode, 403);
+
+  const shared = async (rawBody: Buffer, headers: Record<string, string>) =>
+    (await t.app.inject({ method: 'POST', url: '/webhooks/cloud-api', payload: rawBody, headers }))
+      .statusCode;
+  shop.webhooks.target = shared;
+  support.webhooks.target = shared;
+  const answered = (p: Promise<number>) => {
+    let status = 0;
+    void p.then((s) => {
+      status = s;
+    });
+    return () => status;
+  };
+  const stop = answered(shop.inbound('+4915112345611', 'STOP'));
+  await t.runUntil(() => stop() !== 0, { stepMs: 20 });
+  assert.equal(stop(), 200);
+  const hello = answered(support.inbound('+4915112345612', 'hello there'));
+  await t.runUntil(() => hello() !== 0, { stepMs: 20 });
+  assert.equal(hello(), 200);
+  const inbound = t.events.filter((e) => e.type === 'inbound.message');
+  assert.deepEqual(
+    inbound.map((e) => [e.senderId, e.data.from, e.data.text]),
+    [
+      [shopId, '+4915112345611', 'STOP'],
+      [supportId, '+4915112345612', 'hello there'],
+    ],
+  );
+  const suppressed = (await call(t, 'GET', '/v1/suppressions')).json().data;
+  assert.deepEqual(
+    suppressed.map((s: { phone: string }) => s.phone),
+    ['+4915112345611'],
+  );
+
+  const post = (raw: Buffer, secret = shop.appSecret) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/webhooks/cloud-api',
+      payload: raw,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(secret, raw) },
+    });
+  const elsewhere = metaBytes(shop.payload('100000000000001', { statuses: [] }));
+  const unknown = await post(elsewhere);
+  assert.equal(unknown.statusCode, 200);
+  assert.equal(unknown.json().received, false);
+  const forged = await post(
+    metaBytes(shop.payload(shop.phoneNumberId, { statuses: [] })),
+    'not-the-app-secret',
+  );
+  assert.equal(forged.statusCode, 401);
+  const garbage = await post(Buffer.from('{"entry":'));
+  assert.equal(garbage.statusCode, 400);
+  assert.equal(garbage.json().code, 'request.invalid');
+});

@@ -1,15 +1,57 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
 import { KurirError } from '../../domain/errors.ts';
-import { isWebhookReceiver } from '../../drivers/driver.ts';
+import type { Sender } from '../../domain/sender.ts';
+import { type Driver, isWebhookReceiver, type WebhookReceiver } from '../../drivers/driver.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../store/store.ts';
 import { IdParams, problems } from '../common-schemas.ts';
 
+type Receiver = Driver & WebhookReceiver;
+
+const HubQuery = Type.Object(
+  {
+    'hub.mode': Type.Optional(Type.String({ maxLength: 50 })),
+    'hub.verify_token': Type.Optional(Type.String({ maxLength: 500 })),
+    'hub.challenge': Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: true },
+);
+
+const Received = Type.Object({
+  received: Type.Boolean({ description: 'false: no sender here has the numbers it names' }),
+});
+
+/** The `phone_number_id`s a delivery is about; null when the body is not Meta's shape. */
+function phoneNumberIdsOf(raw: Buffer): Set<string> | null {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const ids = new Set<string>();
+  const entries = (payload as { entry?: unknown }).entry;
+  if (!Array.isArray(entries)) return null;
+  for (const entry of entries) {
+    const changes = (entry as { changes?: unknown } | null)?.changes;
+    if (!Array.isArray(changes)) continue;
+    for (const change of changes) {
+      const id = (change as { value?: { metadata?: { phone_number_id?: unknown } } } | null)?.value?.metadata
+        ?.phone_number_id;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
+}
+
 /**
- * Meta's webhook for a Cloud API sender: no API key — the verify token (handshake) and the
- * `X-Hub-Signature-256` HMAC over the raw body are the authentication. A delivery is
- * answered 200 only once its statuses and messages are stored; anything else makes Meta
+ * Meta's webhooks for Cloud API senders. No API key: the verify token (handshake) and the
+ * `X-Hub-Signature-256` HMAC over the raw body are the authentication. Meta posts every
+ * number of an app to one callback URL, so besides a URL per sender there is one for the
+ * whole server that hands each delivery to the senders whose numbers it names. A delivery
+ * is answered 200 only once its statuses and messages are stored; anything else makes Meta
  * deliver it again.
  */
 export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; engine: Engine }> = async (
@@ -21,46 +63,122 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
     done(null, body),
   );
 
-  const receiverOf = async (senderId: string) => {
-    const sender = await store.senders.find(senderId);
-    const driver = engine.sessions.get(senderId)?.driver;
-    if (
-      sender === null ||
-      sender.driver !== 'cloud-api' ||
-      driver === undefined ||
-      !isWebhookReceiver(driver)
-    ) {
-      throw new KurirError('sender.not_found', `No Cloud API sender ${senderId}`);
+  const receiverOf = (sender: Sender): Receiver => {
+    const driver = engine.sessions.get(sender.id)?.driver;
+    if (driver === undefined || !isWebhookReceiver(driver)) {
+      throw new KurirError('sender.unavailable', `The Cloud API sender ${sender.id} is not running`);
     }
     return driver;
   };
+
+  const cloudSenders = async () => (await store.senders.all()).filter((s) => s.driver === 'cloud-api');
+
+  const oneSender = async (senderId: string) => {
+    const sender = await store.senders.find(senderId);
+    if (sender === null || sender.driver !== 'cloud-api') {
+      throw new KurirError('sender.not_found', `No Cloud API sender ${senderId}`);
+    }
+    return sender;
+  };
+
+  const handshake = (
+    drivers: readonly Receiver[],
+    query: Record<string, string | undefined>,
+    log: FastifyBaseLogger,
+  ): string => {
+    for (const driver of drivers) {
+      const challenge = driver.verifyWebhook(query);
+      if (challenge !== null) return challenge;
+    }
+    log.warn('webhook handshake with a wrong verify token');
+    throw new KurirError('webhook.forbidden', 'The verify token does not match');
+  };
+
+  /** Hands one delivery to each receiver in turn; every one must find the signature good. */
+  const deliver = async (
+    receivers: readonly Receiver[],
+    raw: Buffer,
+    rawHeaders: Record<string, string | string[] | undefined>,
+    log: FastifyBaseLogger,
+  ) => {
+    const headers = Object.fromEntries(
+      Object.entries(rawHeaders).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+    ) as Record<string, string | undefined>;
+    for (const receiver of receivers) {
+      const { signatureOk } = await receiver.receiveWebhook(raw, headers);
+      if (!signatureOk) {
+        // Logged without the body: it is unauthenticated input.
+        log.warn({ bytes: raw.length }, 'webhook with a bad signature refused');
+        throw new KurirError('webhook.bad_signature', 'The X-Hub-Signature-256 does not match the body');
+      }
+    }
+  };
+
+  const bodyOf = (body: unknown) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+
+  app.get(
+    '/webhooks/cloud-api',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "Meta's subscription handshake for the server's one callback URL",
+        description: 'Answers when the verify token matches any Cloud API sender.',
+        security: [],
+        querystring: HubQuery,
+        response: { 200: Type.String(), ...problems(403) },
+      },
+    },
+    async (request, reply) => {
+      const drivers = (await cloudSenders()).flatMap((s) => {
+        const d = engine.sessions.get(s.id)?.driver;
+        return d !== undefined && isWebhookReceiver(d) ? [d] : [];
+      });
+      const challenge = handshake(drivers, request.query as Record<string, string | undefined>, request.log);
+      return reply.header('content-type', 'text/plain; charset=utf-8').send(challenge);
+    },
+  );
+
+  app.post(
+    '/webhooks/cloud-api',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Statuses and inbound messages for any Cloud API sender, routed by phone_number_id',
+        security: [],
+        response: { 200: Received, ...problems(400, 401, 409, 500) },
+      },
+    },
+    async (request) => {
+      const raw = bodyOf(request.body);
+      const ids = phoneNumberIdsOf(raw);
+      if (ids === null) throw new KurirError('request.invalid', 'The body is not a WhatsApp webhook payload');
+      const senders = (await cloudSenders()).filter((s) => ids.has(String(s.config.phoneNumberId)));
+      if (senders.length === 0) {
+        // Acknowledged: Meta would otherwise retry, for days, numbers this server does not have.
+        request.log.warn({ numbers: ids.size }, 'webhook for numbers without a sender here');
+        return { received: false };
+      }
+      await deliver(senders.map(receiverOf), raw, request.headers, request.log);
+      return { received: true };
+    },
+  );
 
   app.get(
     '/webhooks/cloud-api/:id',
     {
       schema: {
         tags: ['webhooks'],
-        summary: "Meta's subscription handshake (hub.mode, hub.verify_token, hub.challenge)",
+        summary: "Meta's subscription handshake for one sender (hub.mode, hub.verify_token, hub.challenge)",
         security: [],
         params: IdParams,
-        querystring: Type.Object(
-          {
-            'hub.mode': Type.Optional(Type.String({ maxLength: 50 })),
-            'hub.verify_token': Type.Optional(Type.String({ maxLength: 500 })),
-            'hub.challenge': Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: true },
-        ),
-        response: { 200: Type.String(), ...problems(403, 404) },
+        querystring: HubQuery,
+        response: { 200: Type.String(), ...problems(403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const driver = await receiverOf(request.params.id);
-      const challenge = driver.verifyWebhook(request.query as Record<string, string | undefined>);
-      if (challenge === null) {
-        request.log.warn({ senderId: request.params.id }, 'webhook handshake with a wrong verify token');
-        throw new KurirError('webhook.forbidden', 'The verify token does not match');
-      }
+      const driver = receiverOf(await oneSender(request.params.id));
+      const log = request.log.child({ senderId: request.params.id });
+      const challenge = handshake([driver], request.query as Record<string, string | undefined>, log);
       return reply.header('content-type', 'text/plain; charset=utf-8').send(challenge);
     },
   );
@@ -70,27 +188,16 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
     {
       schema: {
         tags: ['webhooks'],
-        summary: 'Statuses and inbound messages from Meta, signed with the app secret',
+        summary: "Statuses and inbound messages for one sender, signed with the app's secret",
         security: [],
         params: IdParams,
-        response: { 200: Type.Object({ received: Type.Boolean() }), ...problems(400, 401, 404, 500) },
+        response: { 200: Received, ...problems(400, 401, 404, 409, 500) },
       },
     },
     async (request) => {
-      const driver = await receiverOf(request.params.id);
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-      ) as Record<string, string | undefined>;
-      const { signatureOk } = await driver.receiveWebhook(raw, headers);
-      if (!signatureOk) {
-        // Logged without the body: it is unauthenticated input.
-        request.log.warn(
-          { senderId: request.params.id, bytes: raw.length },
-          'webhook with a bad signature refused',
-        );
-        throw new KurirError('webhook.bad_signature', 'The X-Hub-Signature-256 does not match the body');
-      }
+      const driver = receiverOf(await oneSender(request.params.id));
+      const log = request.log.child({ senderId: request.params.id });
+      await deliver([driver], bodyOf(request.body), request.headers, log);
       return { received: true };
     },
   );

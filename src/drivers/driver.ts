@@ -42,6 +42,11 @@ export interface SendError {
    * otherwise the engine waits for a receipt to tell.
    */
   uncertain?: boolean;
+  /**
+   * `recipient`: a `rate_limited` that limits sends to this one recipient (Meta's pair rate
+   * limit), so only this message waits; the sender keeps its pace.
+   */
+  scope?: 'recipient';
 }
 
 /** A send either was accepted by the network, with the id it goes by there, or failed. */

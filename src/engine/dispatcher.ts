@@ -387,11 +387,15 @@ function senderOutcome(delivery: Delivery): SenderOutcome | null {
     case 'sent':
       return 'sent';
     case 'retry':
-      return last.reason === 'rate_limited' ? 'rate_limited' : 'retryable';
+      return last.reason === 'rate_limited'
+        ? 'rate_limited'
+        : last.reason === 'recipient_rate_limited'
+          ? 'recipient'
+          : 'retryable';
     case 'uncertain':
       return 'retryable';
     case 'failed':
-      return last.reason === 'invalid_recipient'
+      return last.reason === 'invalid_recipient' || last.reason === 'recipient_rate_limited'
         ? 'recipient'
         : last.reason === 'permanent'
           ? 'permanent'

@@ -166,6 +166,7 @@ function failure(
     case 'retryable':
     case 'rate_limited': {
       const at = retryAt(deps.retry, message.attempt, now, deps.random, error.retryAfterMs);
+      const reason = error.scope === 'recipient' ? 'recipient_rate_limited' : error.kind;
       // After an uncertain attempt only the same sender may re-send (the id is dropped as
       // a repeat within its chat); a row pinned earlier stays pinned.
       const pinnedTo = message.resendVia ?? (error.uncertain === true ? session.sender.id : null);
@@ -178,14 +179,14 @@ function failure(
           ? {
               kind: 'failed',
               ...base,
-              reason: error.kind,
+              reason,
               detail: `gave up after ${message.attempt} attempts; ${detail}`,
               at: now,
             }
-          : { kind: 'retry', ...base, nextAt: at, reason: error.kind, detail, ...pin },
+          : { kind: 'retry', ...base, nextAt: at, reason, detail, ...pin },
       );
       const signal: SenderSignal | null =
-        error.kind === 'rate_limited'
+        error.kind === 'rate_limited' && error.scope !== 'recipient'
           ? {
               kind: 'rate_limited',
               detail,

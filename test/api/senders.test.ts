@@ -17,6 +17,24 @@ async function call(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url
 
 const statusOf = async (t: TestApp, id: string) => (await call(t, 'GET', `/v1/senders/${id}`)).json().status;
 
+/** A connected Cloud API sender on `graph`; returns its id. */
+async function addCloudSender(t: TestApp, graph: GraphStandIn, verifyToken: string): Promise<string> {
+  const r = await call(t, 'POST', '/v1/senders', {
+    name: `Line ${graph.phoneNumberId}`,
+    driver: 'cloud-api',
+    config: {
+      phoneNumberId: graph.phoneNumberId,
+      accessToken: graph.accessToken,
+      appSecret: graph.appSecret,
+      verifyToken,
+      baseUrl: graph.baseUrl,
+    },
+  });
+  assert.equal(r.statusCode, 201, r.body);
+  await t.runUntil(async () => (await statusOf(t, r.json().id)) === 'connected', { stepMs: 20 });
+  return r.json().id as string;
+}
+
 test('a Baileys sender pairs through the API by QR code or by a code typed on the phone', async () => {
   const whatsapp = new FakeWhatsApp('+4915100000555');
   await using t = await createTestApp({ baileysSocket: whatsapp.makeSocket });
@@ -194,24 +212,8 @@ test('one callback URL serves every Cloud API number of a Meta app, routed by ph
     phoneNumberId: '106540352249999',
     displayPhoneNumber: '+49 151 00000002',
   });
-  const add = async (graph: GraphStandIn, verifyToken: string) => {
-    const r = await call(t, 'POST', '/v1/senders', {
-      name: `Line ${graph.phoneNumberId}`,
-      driver: 'cloud-api',
-      config: {
-        phoneNumberId: graph.phoneNumberId,
-        accessToken: graph.accessToken,
-        appSecret: graph.appSecret,
-        verifyToken,
-        baseUrl: graph.baseUrl,
-      },
-    });
-    assert.equal(r.statusCode, 201, r.body);
-    await t.runUntil(async () => (await statusOf(t, r.json().id)) === 'connected', { stepMs: 20 });
-    return r.json().id as string;
-  };
-  const shopId = await add(shop, 'token-shop');
-  const supportId = await add(support, 'token-support');
+  const shopId = await addCloudSender(t, shop, 'token-shop');
+  const supportId = await addCloudSender(t, support, 'token-support');
 
   const hub = (token: string) =>
     t.app.inject({
@@ -272,4 +274,41 @@ test('one callback URL serves every Cloud API number of a Meta app, routed by ph
   const garbage = await post(Buffer.from('{"entry":'));
   assert.equal(garbage.statusCode, 400);
   assert.equal(garbage.json().code, 'request.invalid');
+});
+
+test("Meta's pair rate limit holds back only its recipient: the sender keeps its pace and health", async () => {
+  await using t = await createTestApp();
+  await using graph = await GraphStandIn.start({ clock: t.clock, random: new SeededRandom(8) });
+  const senderId = await addCloudSender(t, graph, 'verify-token-1');
+  for (let i = 0; i < 4; i++)
+    await call(t, 'POST', '/v1/contacts', { phone: `+491511234562${i}`, name: `P${i}` });
+  graph.failRecipient('+4915112345620', 131056);
+  const template = (
+    await call(t, 'POST', '/v1/templates', {
+      name: 'W',
+      variants: ['Hi'],
+      whatsappTemplate: { name: 'hello_world', language: 'en_US' },
+    })
+  ).json();
+  const campaign = (
+    await call(t, 'POST', '/v1/campaigns', {
+      name: 'Pair limit',
+      templateId: template.id,
+      senderIds: [senderId],
+      pacing: { preset: 'manual', minSeconds: 1, maxSeconds: 1 },
+    })
+  ).json();
+  const startedAt = t.clock.now();
+  await call(t, 'POST', `/v1/campaigns/${campaign.id}/start`);
+  await t.runUntil(() => graph.messages.length === 3, { stepMs: 20 });
+  // The limited recipient comes first; slowing the whole sender would cost 6 s here.
+  assert.ok(t.clock.now() - startedAt < 5000, `the others waited ${t.clock.now() - startedAt} ms`);
+  await t.runUntil(
+    async () => (await call(t, 'GET', `/v1/campaigns/${campaign.id}`)).json().status === 'completed',
+    { stepMs: 100 },
+  );
+  const limited = (await call(t, 'GET', `/v1/campaigns/${campaign.id}/messages?state=failed`)).json().data;
+  assert.equal(limited.length, 1);
+  assert.equal(limited[0].reason, 'recipient_rate_limited');
+  assert.equal((await call(t, 'GET', `/v1/senders/${senderId}`)).json().health, 100);
 });

@@ -16,6 +16,8 @@ interface Rule {
   retryAfterMs?: number;
   /** Our own code when the number alone would not tell a reader what to do. */
   code?: string;
+  /** The limit is about one recipient, not the sender. */
+  recipientOnly?: true;
 }
 
 const SECOND = 1000;
@@ -36,6 +38,7 @@ export const graphErrorRules: Readonly<Record<number, Rule>> = {
   131056: {
     kind: 'rate_limited',
     retryAfterMs: 6 * SECOND,
+    recipientOnly: true,
     detail: 'too many messages to this recipient in a short time (pair rate limit, per recipient)',
   },
   131048: {
@@ -104,6 +107,7 @@ export function classifyGraphError(error: GraphError, httpStatus?: number): Send
     code: rule.code ?? String(error.code),
     detail: `${rule.detail} ${suffix}`,
     ...(rule.retryAfterMs === undefined ? {} : { retryAfterMs: rule.retryAfterMs }),
+    ...(rule.recipientOnly ? { scope: 'recipient' as const } : {}),
   };
 }
 

@@ -43,6 +43,12 @@ test('classifies every Graph error code Kurir acts on', () => {
 test('says what to do in the detail: a template outside the window, opted out, renew the token', () => {
   assert.match(classifyGraphError({ code: 131047 }).detail, /24-hour.*template/);
   assert.match(classifyGraphError({ code: 131050 }).detail, /stopped marketing/);
+  assert.equal(
+    classifyGraphError({ code: 131056 }).scope,
+    'recipient',
+    'the pair rate limit is per recipient',
+  );
+  assert.equal(classifyGraphError({ code: 130429 }).scope, undefined);
   assert.match(classifyGraphError({ code: 131026 }).detail, /not be on WhatsApp.*blocked/);
   assert.match(classifyGraphError({ code: 190 }).detail, /renew/);
   const withDetails = classifyGraphError({

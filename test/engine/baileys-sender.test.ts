@@ -20,6 +20,7 @@ test('a paired Baileys sender logs in again after a restart from its encrypted s
   const whatsapp = new FakeWhatsApp(senderPhone);
   let senderId: string;
   let workspaceId: string;
+  let logs = '';
   try {
     {
       await using t = await createTestEngine({ store, baileysSocket: whatsapp.makeSocket });
@@ -65,9 +66,26 @@ test('a paired Baileys sender logs in again after a restart from its encrypted s
       assert.equal(whatsapp.received(phoneOf(0))[0]?.text, 'Hello Person 0');
       whatsapp.deliverAndRead();
       await t.runUntil(async () => (await store.campaigns.find(c.id))?.status === 'completed');
+      logs = t.logs();
     }
     const paired = whatsapp.sockets[whatsapp.sockets.length - 1]?.creds;
     assert.ok(paired?.account, 'the last socket held the paired credentials');
+    const keyMaterial = [
+      paired.noiseKey.private,
+      paired.signedIdentityKey.private,
+      paired.signedPreKey.keyPair.private,
+    ].map((k) => Buffer.from(k).toString('base64'));
+    assert.ok(logs.length > 0);
+    for (const key of [...keyMaterial, paired.advSecretKey]) {
+      assert.ok(!logs.includes(key), 'session key material reached the logs');
+    }
+    const files = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f)));
+    for (const key of [...keyMaterial, paired.advSecretKey]) {
+      assert.ok(
+        files.every((bytes) => bytes.indexOf(key) === -1),
+        'session key material is readable in the database files',
+      );
+    }
 
     // At rest: sealed, with no readable key material, and no session files beside the database.
     const sealed = await store.senders.secret(senderId);
@@ -83,6 +101,7 @@ test('a paired Baileys sender logs in again after a restart from its encrypted s
     await using again = await createTestEngine({ store, baileysSocket: whatsapp.makeSocket });
     await again.engine.start();
     await again.runUntil(async () => (await store.senders.find(senderId))?.connection === 'connected');
+    for (const key of [...keyMaterial, paired.advSecretKey]) assert.ok(!again.logs().includes(key));
     const restored = whatsapp.sockets[socketsBefore];
     assert.ok(restored, 'the restarted engine opened a socket');
     assert.equal(restored.creds.me?.id, paired.me?.id);

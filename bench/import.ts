@@ -5,29 +5,21 @@
  *
  *   npm run bench:import                         # 1,000,000 rows
  *   npm run bench:import -- 200000               # fewer
- *   npm run bench:import -- 200000 --batch-rows=4000
- *   npm run bench:import -- --what-if            # see `whatIf` below
+ *   npm run bench:import -- 200000 --segment-rows=50000 --chunk-rows=5000 --workers=1
  *
  * The clock is performance.now(): a benchmark measures elapsed time, it does not schedule.
  */
 
 import { execFileSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Kysely, SqliteDialect } from 'kysely';
 import { pino } from 'pino';
 import { newId } from '../src/domain/id.ts';
-import type { Random } from '../src/domain/random.ts';
 import { ContactImporter } from '../src/engine/contact-import/contact-importer.ts';
-import type { Database } from '../src/store/database.ts';
 import { FileStorage } from '../src/store/file-storage.ts';
-import { migrateToLatest } from '../src/store/migrator.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { NodeSqliteDatabase } from '../src/store/sqlite/sqlite-database.ts';
-import { Store } from '../src/store/store.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
 
@@ -37,47 +29,13 @@ const TARGET_PEAK_RSS_MB = 300;
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}`));
 const rows = Number(args.find((a) => !a.startsWith('--')) ?? 1_000_000);
-const batchRows = flag('batch-rows') === undefined ? undefined : Number(flag('batch-rows')?.split('=')[1]);
-/**
- * `--what-if` measures two changes outside the importer that the profile points at, to
- * size them before anyone makes them: a 64 MB SQLite page cache with checkpoints every
- * 64 MB of WAL (the default 2 MB cache makes each random insert into the phone index
- * re-read its page), and ids drawn from a pooled random buffer (`SystemRandom.bytes`
- * costs ~4.5 µs a call, one call per contact).
- */
-const whatIf = flag('what-if') !== undefined;
-if (!Number.isInteger(rows) || rows < 1 || (batchRows !== undefined && !(batchRows > 0))) {
-  console.error('usage: node bench/import.ts [rows] [--batch-rows=N] [--what-if]');
+const num = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)?.split('=')[1]));
+const segmentRows = num('segment-rows');
+const chunkRows = num('chunk-rows');
+const parseWorkers = num('workers');
+if (!Number.isInteger(rows) || rows < 1) {
+  console.error('usage: node bench/import.ts [rows] [--segment-rows=N] [--chunk-rows=N] [--workers=N]');
   process.exit(2);
-}
-
-/** Random bytes served from a 4 KB buffer refilled in one call: the what-if id source. */
-class PooledRandom implements Random {
-  readonly #pool = Buffer.alloc(4096);
-  #offset = 4096;
-
-  next(): number {
-    return this.bytes(6).reduce((acc, b) => acc * 256 + b, 0) / 2 ** 48;
-  }
-
-  bytes(size: number): Uint8Array {
-    if (this.#offset + size > this.#pool.length) {
-      randomFillSync(this.#pool);
-      this.#offset = 0;
-    }
-    this.#offset += size;
-    return this.#pool.subarray(this.#offset - size, this.#offset);
-  }
-}
-
-async function openBenchStore(file: string): Promise<Store> {
-  if (!whatIf) return openStore({ kind: 'sqlite', file });
-  const database = NodeSqliteDatabase.open(file);
-  database.raw.exec('PRAGMA cache_size = -65536');
-  database.raw.exec('PRAGMA wal_autocheckpoint = 16384');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-  return new Store(db, 'sqlite', () => db.destroy());
 }
 
 function mb(bytes: number): string {
@@ -99,9 +57,9 @@ async function main(): Promise<void> {
     const size = fs.statSync(csv).size;
     console.log(`${mb(size)} MB`);
 
-    const store = await openBenchStore(path.join(dir, 'kurir.db'));
+    const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'kurir.db') });
     const clock = new SystemClock();
-    const random = whatIf ? new PooledRandom() : new SystemRandom();
+    const random = new SystemRandom();
     const ids = (prefix: string) => newId(prefix, clock.now(), random);
     const workspace = await store.workspaces.create({
       id: ids('ws'),
@@ -116,7 +74,9 @@ async function main(): Promise<void> {
       newId: ids,
       log: pino({ level: 'warn' }),
       uploadLimitBytes: 2 * 1024 * 1024 * 1024,
-      ...(batchRows === undefined ? {} : { batchRows }),
+      ...(segmentRows === undefined ? {} : { segmentRows }),
+      ...(chunkRows === undefined ? {} : { chunkRows }),
+      ...(parseWorkers === undefined ? {} : { parseWorkers }),
     });
 
     console.log(`RSS before the import: ${mb(process.memoryUsage.rss())} MB`);
@@ -151,8 +111,6 @@ async function main(): Promise<void> {
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     const peakMb = peakRss / 1024 / 1024;
     const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-    if (whatIf)
-      console.log('WHAT-IF run: 64 MB SQLite cache, pooled random ids (not the production settings)');
     console.log(`job ${job.status}${job.error === null ? '' : ` (${job.error})`}`);
     console.log(
       `rows: total ${job.totalRows}, processed ${job.counts.processedRows}, imported ${job.counts.imported}, ` +

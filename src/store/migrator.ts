@@ -4,6 +4,7 @@ import type { Dialect } from './database.ts';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as campaigns from './migrations/0002-campaigns.ts';
 import * as fleet from './migrations/0003-fleet.ts';
+import * as importSegments from './migrations/0004-import-segments.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -14,6 +15,7 @@ const migrations: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-campaigns': campaigns,
   '0003-fleet': fleet,
+  '0004-import-segments': importSegments,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

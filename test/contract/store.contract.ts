@@ -4,7 +4,7 @@ import type { Contact } from '../../src/domain/contact.ts';
 import { KurirError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/id.ts';
 import type { Job } from '../../src/domain/job.ts';
-import type { ImportRow } from '../../src/store/contact-import-writer.ts';
+import type { ImportChunk, ImportedContact } from '../../src/store/contact-import-writer.ts';
 import type { Store } from '../../src/store/store.ts';
 import { SeededRandom } from '../support/seeded-random.ts';
 import { type Backend, openTestStore } from '../support/stores.ts';
@@ -184,39 +184,61 @@ export function storeContract(backend: Backend): void {
       assert.equal(await store.contacts.count(b.id, {}), 1);
     });
 
-    test(`${backend}: the import writer inserts, updates or skips repeats and merges tags`, async () => {
+    test(`${backend}: the import writer inserts, updates or skips, counting each row a contact stands for`, async () => {
       const ws = await workspace();
       await store.contacts.create(
         contact(ws.id, '+4915100000201', { name: 'Old', tags: ['keep'], fields: { a: '1' } }),
       );
-      const rows: ImportRow[] = [
-        { line: 2, phone: '+4915100000201', name: 'New', tags: ['imp'], fields: { b: '2' } },
-        { line: 3, phone: '+4915100000202', name: 'Two', tags: ['imp'], fields: {} },
-        { line: 4, phone: '+4915100000202', tags: ['again'], fields: { c: '3' } },
-      ];
-      const outcome = await store.transaction((tx) => tx.contactImport.write(ws.id, rows, 'update', now, id));
+      const chunk = (contacts: ImportedContact[], rows: number): ImportChunk => ({
+        contacts: JSON.stringify(contacts),
+        count: contacts.length,
+        rows,
+      });
+      // The second phone stands for two rows of the file, already folded into one.
+      const rows = chunk(
+        [
+          ['+4915100000201', 'New', null, ['imp'], { b: '2' }],
+          ['+4915100000202', 'Two', 'lead', ['imp', 'again'], { c: '3' }],
+        ],
+        3,
+      );
+      const at = now;
+      const outcome = await store.transaction((tx) => tx.contactImport.write(ws.id, rows, 'update', at, id));
       assert.deepEqual(outcome, { imported: 1, updated: 2, skipped: 0 });
       const first = await store.contacts.getByPhone(ws.id, '+4915100000201');
       assert.equal(first?.name, 'New');
       assert.deepEqual(first?.fields, { a: '1', b: '2' });
       assert.deepEqual(first?.tags, ['keep', 'imp']);
+      assert.equal(first?.updatedAt, at);
       const second = await store.contacts.getByPhone(ws.id, '+4915100000202');
       assert.equal(second?.name, 'Two');
+      assert.equal(second?.status, 'lead');
       assert.deepEqual(second?.tags, ['imp', 'again']);
       assert.deepEqual(second?.fields, { c: '3' });
+      assert.match(second?.id ?? '', /^ct_[0-9a-z]{26}$/);
+      assert.ok((second?.id ?? '') > (first?.id ?? ''), 'a new id sorts after older ones');
       assert.equal(await store.contacts.count(ws.id, { tags: ['again'] }), 1);
+      assert.equal(await store.contacts.count(ws.id, { tags: ['imp'] }), 2);
 
       const skipped = await store.transaction((tx) =>
         tx.contactImport.write(
           ws.id,
-          [{ line: 2, phone: '+4915100000201', name: 'Nope', tags: [], fields: {} }],
+          chunk(
+            [
+              ['+4915100000201', 'Nope', null, ['nope'], {}],
+              ['+4915100000203', 'Three', null, ['t'], {}],
+            ],
+            2,
+          ),
           'skip',
           now,
           id,
         ),
       );
-      assert.deepEqual(skipped, { imported: 0, updated: 0, skipped: 1 });
+      assert.deepEqual(skipped, { imported: 1, updated: 0, skipped: 1 });
       assert.equal((await store.contacts.getByPhone(ws.id, '+4915100000201'))?.name, 'New');
+      assert.equal(await store.contacts.count(ws.id, { tags: ['nope'] }), 0);
+      assert.equal(await store.contacts.count(ws.id, { tags: ['t'] }), 1);
     });
 
     test(`${backend}: a failed transaction leaves nothing behind`, async () => {

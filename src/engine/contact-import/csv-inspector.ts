@@ -2,7 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { KurirError } from '../../domain/errors.ts';
 import { csvParseOptions, type Delimiter, isBlankRecord, MAX_RECORD_BYTES } from './csv-dialect.ts';
-import { type CsvFault, CsvScanner } from './csv-scanner.ts';
+import { type CsvFault, CsvScanner, type PieceSize, type RecordStart } from './csv-scanner.ts';
 import { detectDelimiter } from './detect-delimiter.ts';
 import { Utf8Validator } from './utf8-validator.ts';
 
@@ -13,6 +13,11 @@ export interface CsvShape {
   header: string[];
   /** Data records: those after the header with a value in some cell. */
   totalRows: number;
+  /**
+   * Where the file can be cut into segments that are read independently, the first
+   * segment's start (the file's) left out: none when the inspector was given no size.
+   */
+  segmentStarts: RecordStart[];
 }
 
 /**
@@ -25,6 +30,7 @@ export interface CsvShape {
  */
 export class CsvInspector extends Transform {
   #delimiter: Delimiter | null;
+  readonly #segments: PieceSize | undefined;
   readonly #utf8 = new Utf8Validator();
   #scanner: CsvScanner | null = null;
   /** Bytes from the start of the file, kept until the header is read. */
@@ -33,9 +39,11 @@ export class CsvInspector extends Transform {
   #header: string[] | null = null;
   #size = 0;
 
-  constructor(delimiter?: Delimiter) {
+  /** With `segments`, the shape also says where to cut the file into segments that size. */
+  constructor(delimiter?: Delimiter, segments?: PieceSize) {
     super();
     this.#delimiter = delimiter ?? null;
+    this.#segments = segments;
   }
 
   /** The upload's shape; only valid once the stream has finished without error. */
@@ -43,7 +51,12 @@ export class CsvInspector extends Transform {
     if (this.#scanner === null || this.#header === null || this.#delimiter === null) {
       throw new Error('CsvInspector.shape() called before the upload finished');
     }
-    return { delimiter: this.#delimiter, header: this.#header, totalRows: this.#scanner.dataRecords };
+    return {
+      delimiter: this.#delimiter,
+      header: this.#header,
+      totalRows: this.#scanner.dataRecords,
+      segmentStarts: [...this.#scanner.marks],
+    };
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -111,7 +124,7 @@ export class CsvInspector extends Transform {
 
   #startScanner(delimiter: Delimiter): { scanner: CsvScanner; fault: CsvFault | null } {
     this.#delimiter = delimiter;
-    const scanner = new CsvScanner(delimiter);
+    const scanner = new CsvScanner(delimiter, this.#segments);
     this.#scanner = scanner;
     return { scanner, fault: this.#scan(scanner, Buffer.concat(this.#held)) };
   }

@@ -6,6 +6,24 @@ export interface CsvFault {
   detail: string;
 }
 
+/** How large the pieces a file is cut into may be: data records and bytes. */
+export interface PieceSize {
+  rows: number;
+  bytes: number;
+}
+
+const UNCUT: PieceSize = { rows: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
+
+/**
+ * Where a record starts: the byte offset of its first byte and the line it is on. Reading
+ * the file from `byte` with csv-parse yields the records from there on, exactly as reading
+ * it from the start would, and the first of them begins on `line`.
+ */
+export interface RecordStart {
+  byte: number;
+  line: number;
+}
+
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -46,9 +64,19 @@ export class CsvScanner {
   #headerEnd = -1;
   #headerLine = 0;
   #dataRecords = 0;
+  readonly #pieces: PieceSize;
+  #pieceStart = 0;
+  #pieceRecords = 0;
+  #markDue = false;
+  readonly #marks: RecordStart[] = [];
 
-  constructor(delimiter: Delimiter) {
+  /**
+   * With `pieces`, the scanner also notes where the file can be cut into pieces that are
+   * read independently (see {@link marks}).
+   */
+  constructor(delimiter: Delimiter, pieces: PieceSize = UNCUT) {
     this.#delimiter = delimiter.charCodeAt(0);
+    this.#pieces = pieces;
   }
 
   /** The line the next byte is on. */
@@ -70,6 +98,15 @@ export class CsvScanner {
     return this.#dataRecords;
   }
 
+  /**
+   * Where each piece but the first starts: a piece ends after the data record that makes
+   * it `pieces.rows` records or `pieces.bytes` bytes long, whichever comes first; the last
+   * holds the rest. A mark is noted only if a byte follows it.
+   */
+  get marks(): readonly RecordStart[] {
+    return this.#marks;
+  }
+
   /** Reads the next bytes; the first call must start at the file's first byte. */
   scan(bytes: Uint8Array): CsvFault | null {
     const d = this.#delimiter;
@@ -78,6 +115,7 @@ export class CsvScanner {
     let line = this.#line;
     let content = this.#content;
     let afterCr = this.#afterCr;
+    let markDue = this.#markDue;
     let i = 0;
     if (this.#offset === 0 && n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
       i = 3;
@@ -88,6 +126,13 @@ export class CsvScanner {
       if (afterCr) {
         afterCr = false;
         if (b === LF) continue;
+      }
+      // Set at the end of a record; noted here, past the LF of a CRLF, where the next
+      // record really starts (a piece starting on that LF would read an extra blank line).
+      if (markDue) {
+        markDue = false;
+        this.#pieceStart = this.#offset + i;
+        this.#marks.push({ byte: this.#pieceStart, line });
       }
       if (state === QUOTED) {
         if (b === QUOTE) {
@@ -114,7 +159,7 @@ export class CsvScanner {
           continue;
         }
         if (b !== LF && b !== CR) {
-          this.#save(state, line, content, afterCr, i);
+          this.#save(state, line, content, afterCr, markDue, i);
           return {
             line,
             detail: 'text follows a closing quote; quote the whole value and write each " inside it as ""',
@@ -136,13 +181,13 @@ export class CsvScanner {
       // A line break outside quotes: the record ends.
       line++;
       if (b === CR) afterCr = true;
-      if (content) this.#countRecord(this.#offset + i);
+      if (content && this.#countRecord(this.#offset + i)) markDue = true;
       content = false;
       state = FIELD_START;
       this.#recordLine = line;
       this.#recordStart = this.#offset + i + 1;
     }
-    this.#save(state, line, content, afterCr, n);
+    this.#save(state, line, content, afterCr, markDue, n);
     if (this.#offset - this.#recordStart > MAX_RECORD_BYTES) {
       return {
         line: this.#recordLine,
@@ -165,17 +210,30 @@ export class CsvScanner {
     return null;
   }
 
-  #countRecord(end: number): void {
+  /** Counts a record that ended at `end`; says whether the next one starts a piece. */
+  #countRecord(end: number): boolean {
     if (this.#headerEnd < 0) {
       this.#headerEnd = end;
       this.#headerLine = this.#recordLine;
-    } else {
-      this.#dataRecords++;
+      return false;
     }
+    this.#dataRecords++;
+    this.#pieceRecords++;
+    if (this.#pieceRecords < this.#pieces.rows && end - this.#pieceStart < this.#pieces.bytes) return false;
+    this.#pieceRecords = 0;
+    return true;
   }
 
-  #save(state: number, line: number, content: boolean, afterCr: boolean, consumed: number): void {
+  #save(
+    state: number,
+    line: number,
+    content: boolean,
+    afterCr: boolean,
+    markDue: boolean,
+    consumed: number,
+  ): void {
     this.#state = state;
+    this.#markDue = markDue;
     this.#line = line;
     this.#content = content;
     this.#afterCr = afterCr;

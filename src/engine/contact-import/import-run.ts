@@ -1,30 +1,14 @@
-import { on } from 'node:events';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import type { ImportCounts, Job } from '../../domain/job.ts';
 import type { Workspace } from '../../domain/workspace.ts';
+import { type BulkWrites, ImportChunkRaced, type ImportSegment } from '../../store/contact-import-writer.ts';
 import type { FileStorage } from '../../store/file-storage.ts';
 import type { Store } from '../../store/store.ts';
-import type { BatchMessage, CreditMessage, WorkerInput, WorkerMessage } from './worker-messages.ts';
-
-/**
- * Batches the worker may have posted and not yet seen committed. Two keep the writer busy
- * while the worker parses the next; a third absorbs jitter. Each is ~1,000 rows, so memory
- * stays flat whatever the file's size.
- */
-const CREDITS = 3;
-
-const workerUrl = new URL('./import-worker.ts', import.meta.url);
-
-/**
- * The worker holds a few batches (each capped in bytes, see `MAX_BATCH_TEXT`) and the
- * phone metadata: ~30 MB live. Without limits V8 let its heap grow to ~90 MB of mostly
- * garbage on a 1M-row import; with these it stays near 30 MB at the same speed.
- */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
+import { SegmentReaders, SegmentReadFailure } from './segment-readers.ts';
+import type { ChunkMessage, SegmentTask } from './worker-messages.ts';
 
 export interface ImportRunDeps {
   store: Store;
@@ -32,20 +16,27 @@ export interface ImportRunDeps {
   clock: Clock;
   newId: IdFactory;
   log: Logger;
-  batchRows: number;
-  /** Told after each committed batch, with the job's running totals. */
+  /** Items (rejections and contacts) written per transaction at most. */
+  chunkRows: number;
+  /** Worker threads reading segments at once. */
+  parseWorkers: number;
+  /** Told after each committed chunk, with the job's running totals. */
   progress: (job: Job) => void;
 }
 
 /** Thrown when the job's resume point moved under us: another run owns the job now. */
 class JobTakenOver extends Error {}
 
+/** Attempts at a chunk that a concurrent delete raced (PostgreSQL only, and rare). */
+const CHUNK_ATTEMPTS = 3;
+
 /**
- * Runs one import job to its end on the main thread's side: a worker reads and maps the
- * file, and each batch it posts is written here in one transaction with the job's
- * progress, so a crash loses at most the batches not yet committed, and a resumed run
- * starts exactly after the last committed record. When `signal` aborts (shutdown), the run
- * stops after the batch in hand and leaves the job `running`, to be resumed at next start.
+ * Runs one import job to its end on the main thread's side: workers read the file's
+ * segments (see `SegmentReaders`), and each chunk they produce is written here in one
+ * transaction with the job's progress and the segment's resume point, so a crash loses at
+ * most the chunks not yet committed, and a resumed run starts exactly after the last
+ * committed one. When `signal` aborts (shutdown), the run stops after the chunk in hand
+ * and leaves the job `running`, to be resumed at next start.
  */
 export async function runImport(deps: ImportRunDeps, job: Job, signal: AbortSignal): Promise<void> {
   const { store, log } = deps;
@@ -64,7 +55,7 @@ export async function runImport(deps: ImportRunDeps, job: Job, signal: AbortSign
       return;
     }
     await store.jobs.start(job.id, deps.clock.now());
-    const outcome = await writeBatches(
+    const outcome = await writeSegments(
       deps,
       job,
       workspace,
@@ -107,85 +98,120 @@ export async function runImport(deps: ImportRunDeps, job: Job, signal: AbortSign
   }
 }
 
-type BatchesOutcome =
+type SegmentsOutcome =
   | { kind: 'done'; processed: number }
   | { kind: 'stopped' }
   | { kind: 'failed'; reason: string };
 
-async function writeBatches(
+async function writeSegments(
   deps: ImportRunDeps,
   job: Job,
   workspace: Workspace,
   path: string,
   signal: AbortSignal,
-): Promise<BatchesOutcome> {
+): Promise<SegmentsOutcome> {
   if (signal.aborted) return { kind: 'stopped' };
+  const { store } = deps;
   let counts = job.counts;
-  const input: WorkerInput = {
-    path,
-    options: job.options,
-    defaultCountry: workspace.defaultCountry,
-    skipRecords: counts.processedRows,
-    batchRows: deps.batchRows,
-    credits: CREDITS,
-  };
-  const worker = new Worker(workerUrl, { workerData: input, resourceLimits: WORKER_HEAP });
+  const tasks = segmentTasks(await segmentsOf(store, job.id));
+  const bulk: BulkWrites | null =
+    job.totalRows - counts.processedRows > deps.chunkRows ? await store.contactImport.bulkWrites() : null;
   try {
-    // 'exit' ends the iteration: a worker that dies without `done` is caught below; its
-    // 'error' (an exception, running out of heap) is thrown by the iterator.
-    for await (const [message] of on(worker, 'message', { signal, close: ['exit'] })) {
-      const m = message as WorkerMessage;
-      if (m.kind === 'failed') return { kind: 'failed', reason: m.reason };
-      if (m.kind === 'done') return { kind: 'done', processed: counts.processedRows };
-      counts = add(counts, await writeBatch(deps, job, m, counts.processedRows));
-      deps.progress({ ...job, status: 'running', doneBytes: m.bytes, counts });
+    await using readers = new SegmentReaders(
+      {
+        path,
+        options: job.options,
+        defaultCountry: workspace.defaultCountry,
+        chunkItems: deps.chunkRows,
+      },
+      tasks,
+      deps.parseWorkers,
+    );
+    for await (const chunk of readers.chunks(signal)) {
+      counts = add(counts, await writeChunk(deps, job, chunk, counts.processedRows));
+      deps.progress({ ...job, status: 'running', doneBytes: chunk.bytes, counts });
+      await bulk?.committed();
       if (signal.aborted) return { kind: 'stopped' };
-      worker.postMessage({ kind: 'credit' } satisfies CreditMessage);
-      // Node delivers up to 1,000 queued worker messages in one go, each handler's
-      // microtasks included, and a SQLite batch commits synchronously: without this the
-      // whole import would run without the event loop turning once, and the API would
-      // hang until it ended. Each batch now blocks the loop for its own write only.
+      // A SQLite chunk commits synchronously, and Node delivers queued worker messages
+      // together: without this the event loop would not turn between chunks and the API
+      // would wait for the whole import. Each chunk now blocks the loop for its own write.
       await yieldToEventLoop();
     }
-    throw new Error('the import worker exited before it finished');
   } catch (error) {
-    if (signal.aborted && error instanceof Error && error.name === 'AbortError') return { kind: 'stopped' };
+    if (error instanceof SegmentReadFailure) return { kind: 'failed', reason: error.message };
     throw error;
   } finally {
-    await worker.terminate();
+    await bulk?.[Symbol.asyncDispose]();
   }
+  if (signal.aborted) return { kind: 'stopped' };
+  return { kind: 'done', processed: counts.processedRows };
+}
+
+/** The job's segments; one covering the whole file for a job stored without any. */
+async function segmentsOf(store: Store, jobId: string): Promise<ImportSegment[]> {
+  const segments = await store.contactImport.segments(jobId);
+  if (segments.length > 0) return segments;
+  const whole = { byte: 0, line: 1 };
+  await store.contactImport.createSegments(jobId, [whole]);
+  return [{ ...whole, seq: 0, mergedItems: 0, done: false }];
+}
+
+/** What is left to read: every segment not yet written, the first maybe in part. */
+function segmentTasks(segments: readonly ImportSegment[]): SegmentTask[] {
+  const tasks: SegmentTask[] = [];
+  segments.forEach((segment, i) => {
+    if (segment.done) return;
+    tasks.push({
+      kind: 'segment',
+      seq: segment.seq,
+      byte: segment.byte,
+      line: segment.line,
+      end: segments[i + 1]?.byte ?? null,
+      skipItems: segment.mergedItems,
+    });
+  });
+  return tasks;
 }
 
 /**
- * One batch, its rejections and the job's progress: all or nothing. Returns the batch's
- * counts. The resume point moves first, on the condition that it is still where this run
- * left it: on PostgreSQL that update also locks the job row, so a second run of the same
- * job waits there, finds the point moved and stops before touching a contact.
+ * One chunk, its rejections, its segment's resume point and the job's progress: all or
+ * nothing. Returns the chunk's counts. The resume point moves first, on the condition that
+ * it is still where this run left it: on PostgreSQL that update also locks the job row, so
+ * a second run of the same job waits there, finds the point moved and stops before
+ * touching a contact.
  */
-async function writeBatch(
+async function writeChunk(
   deps: ImportRunDeps,
   job: Job,
-  batch: BatchMessage,
+  chunk: ChunkMessage,
   from: number,
 ): Promise<ImportCounts> {
-  return deps.store.transaction(async (tx) => {
-    const claimed: ImportCounts = {
-      ...emptyCounts(),
-      processedRows: batch.records,
-      rejected: batch.rejections.length,
-    };
-    if (!(await tx.jobs.recordBatch(job.id, batch.bytes, claimed, from))) throw new JobTakenOver();
-    if (batch.rejections.length > 0) await tx.jobs.addRejections(job.id, batch.rejections);
-    const written = await tx.contactImport.write(
-      job.workspaceId,
-      batch.rows,
-      job.options.onDuplicate,
-      deps.clock.now(),
-      deps.newId,
-    );
-    await tx.jobs.recordBatch(job.id, batch.bytes, { ...emptyCounts(), ...written });
-    return { ...claimed, ...written };
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.store.transaction(async (tx) => {
+        const claimed: ImportCounts = {
+          ...emptyCounts(),
+          processedRows: chunk.rows + chunk.rejections.length,
+          rejected: chunk.rejections.length,
+        };
+        if (!(await tx.jobs.recordBatch(job.id, chunk.bytes, claimed, from))) throw new JobTakenOver();
+        await tx.contactImport.recordSegment(job.id, chunk.seq, chunk.mergedItems, chunk.last);
+        if (chunk.rejections.length > 0) await tx.jobs.addRejections(job.id, chunk.rejections);
+        const written = await tx.contactImport.write(
+          job.workspaceId,
+          chunk,
+          job.options.onDuplicate,
+          deps.clock.now(),
+          deps.newId,
+        );
+        await tx.contacts.recordFieldKeys(job.workspaceId, chunk.fieldKeys);
+        await tx.jobs.recordBatch(job.id, chunk.bytes, { ...emptyCounts(), ...written });
+        return { ...claimed, ...written };
+      });
+    } catch (error) {
+      if (!(error instanceof ImportChunkRaced) || attempt === CHUNK_ATTEMPTS) throw error;
+    }
+  }
 }
 
 function add(a: ImportCounts, b: ImportCounts): ImportCounts {

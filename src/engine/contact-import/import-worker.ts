@@ -1,121 +1,135 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parse } from 'csv-parse';
-import type { ImportRejection } from '../../domain/job.ts';
-import type { ImportRow } from '../../store/contact-import-writer.ts';
+import { type Parser, parse } from 'csv-parse';
 import { csvParseOptions, isBlankRecord, lineBreaksIn } from './csv-dialect.ts';
 import { RowMapper } from './row-mapper.ts';
-import {
-  type BatchMessage,
-  MAX_BATCH_TEXT,
-  type WorkerInput,
-  type WorkerMessage,
-} from './worker-messages.ts';
+import { SegmentRows } from './segment-rows.ts';
+import type { ChunkMessage, SegmentTask, WorkerInput, WorkerMessage } from './worker-messages.ts';
 
 /**
- * The import's CPU work, off the main thread: parse the stored CSV, normalise each row
- * (phone numbers dominate: libphonenumber's full metadata) and post batches. The main
- * thread writes them; it grants one credit per committed batch, and the worker pauses its
- * parser when it has none, so memory holds a few batches whatever the file's size.
+ * The import's CPU work, off the main thread: read a segment of the stored CSV, normalise
+ * each row (phone numbers dominate: libphonenumber's full metadata, ~8 µs a row), sort and
+ * fold the segment (see `SegmentRows`) and post it in chunks the main thread writes one
+ * transaction each. The main thread hands out segments one at a time per worker and only a
+ * few ahead of the one it is writing, so memory stays flat whatever the file's size.
  */
 const port = parentPort;
 if (port === null) throw new Error('import-worker.ts runs as a worker thread');
 const input = workerData as WorkerInput;
 
-const source = fs.createReadStream(input.path, { highWaterMark: 256 * 1024 });
-const parser = parse(csvParseOptions(input.options.delimiter));
-let credits = input.credits;
-let mapper: RowMapper | null = null;
-/** Line where the next record starts; the header's own ending is counted like any other. */
-let line = 1;
-let seen = 0;
-let rows: ImportRow[] = [];
-let rejections: ImportRejection[] = [];
-let batchText = 0;
-let ended = false;
-let failed = false;
+/** A problem with the file, told to the user as the job's error. */
+class FileProblem extends Error {}
+
+let mapper: Promise<RowMapper> | null = null;
+let work: Promise<void> = Promise.resolve();
+
+port.on('message', (task: SegmentTask) => {
+  work = work.then(() => readSegment(task));
+});
+
+async function readSegment(task: SegmentTask): Promise<void> {
+  try {
+    mapper ??= readHeader();
+    const rows = await readRows(task, await mapper);
+    const span = (task.end ?? task.byte + rows.bytesRead) - task.byte;
+    const fieldKeys = rows.segment.fieldKeys;
+    for (const chunk of rows.segment.chunks(input.options.onDuplicate, input.chunkItems, task.skipItems)) {
+      post({
+        kind: 'chunk',
+        seq: task.seq,
+        ...chunk,
+        fieldKeys,
+        bytes: task.byte + Math.round(span * chunk.share),
+      } satisfies ChunkMessage);
+    }
+  } catch (error) {
+    if (!(error instanceof FileProblem)) throw error;
+    post({ kind: 'failed', reason: error.message });
+  }
+}
 
 function post(message: WorkerMessage): void {
   port?.postMessage(message);
 }
 
-function fail(reason: string): void {
-  if (failed) return;
-  failed = true;
-  post({ kind: 'failed', reason });
-  source.destroy();
-  parser.destroy();
+/** The file's records from `byte` on (to `end`), as csv-parse reads them. */
+function records(byte: number, end: number | null): Parser {
+  const source = fs.createReadStream(input.path, {
+    start: byte,
+    ...(end === null ? {} : { end: end - 1 }),
+    highWaterMark: 256 * 1024,
+  });
+  // A byte-order mark only ever starts the file.
+  const parser = parse({ ...csvParseOptions(input.options.delimiter), bom: byte === 0 });
+  source.on('error', (error: NodeJS.ErrnoException) => {
+    parser.destroy(
+      new FileProblem(
+        error.code === 'ENOENT'
+          ? 'the uploaded file is missing'
+          : `the uploaded file cannot be read (${error.code})`,
+      ),
+    );
+  });
+  parser.on('close', () => source.destroy());
+  return source.pipe(parser);
 }
 
-function flushBatch(): void {
-  const batch: BatchMessage = {
-    kind: 'batch',
-    rows,
-    rejections,
-    records: rows.length + rejections.length,
-    bytes: parser.info.bytes,
-  };
-  rows = [];
-  rejections = [];
-  batchText = 0;
-  credits--;
-  post(batch);
-}
-
-/** Sends the last batch and `done` once a credit allows it. */
-function finishWhenAllowed(): void {
-  if (!ended || failed || credits === 0) return;
-  if (rows.length + rejections.length > 0) flushBatch();
-  if (credits === 0) return;
-  post({ kind: 'done' });
-  port?.close();
-}
-
-port.on('message', () => {
-  credits++;
-  if (ended) finishWhenAllowed();
-  else if (parser.isPaused()) parser.resume();
-});
-
-parser.on('data', (record: string[]) => {
-  const start = line;
-  line += 1 + lineBreaksIn(record);
-  if (isBlankRecord(record)) return;
-  if (mapper === null) {
-    try {
-      mapper = new RowMapper(
-        record.map((cell) => cell.trim()),
-        input.options,
-        input.defaultCountry,
-      );
-    } catch (error) {
-      fail(error instanceof Error ? error.message : String(error));
+async function readHeader(): Promise<RowMapper> {
+  let header: string[] | null = null;
+  try {
+    for await (const record of records(0, null) as AsyncIterable<string[]>) {
+      if (isBlankRecord(record)) continue;
+      header = record;
+      break;
     }
-    return;
+  } catch (error) {
+    throw asFileProblem(error);
   }
-  seen++;
-  if (seen <= input.skipRecords) return;
-  const mapped = mapper.map(record, start);
-  if ('reason' in mapped) rejections.push(mapped);
-  else rows.push(mapped);
-  for (const cell of record) batchText += cell.length;
-  if (rows.length + rejections.length >= input.batchRows || batchText >= MAX_BATCH_TEXT) {
-    flushBatch();
-    if (credits === 0) parser.pause();
+  if (header === null) throw new FileProblem('the file has no header line');
+  try {
+    return new RowMapper(
+      header.map((cell) => cell.trim()),
+      input.options,
+      input.defaultCountry,
+    );
+  } catch (error) {
+    throw new FileProblem(error instanceof Error ? error.message : String(error));
   }
-});
+}
 
-parser.on('end', () => {
-  ended = true;
-  finishWhenAllowed();
-});
+async function readRows(
+  task: SegmentTask,
+  mapper: RowMapper,
+): Promise<{ segment: SegmentRows; bytesRead: number }> {
+  const segment = new SegmentRows();
+  /** Line where the next record starts; the header's own ending is counted like any other. */
+  let line = task.line;
+  let header = task.byte === 0;
+  let bytesRead = 0;
+  try {
+    const parser = records(task.byte, task.end);
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const start = line;
+      line += 1 + lineBreaksIn(record);
+      if (isBlankRecord(record)) continue;
+      if (header) {
+        header = false;
+        continue;
+      }
+      const mapped = mapper.map(record, start);
+      if ('reason' in mapped) segment.reject(mapped);
+      else segment.add(mapped);
+    }
+    bytesRead = parser.info.bytes;
+  } catch (error) {
+    throw asFileProblem(error);
+  }
+  return { segment, bytesRead };
+}
 
-source.on('error', (error: NodeJS.ErrnoException) => {
-  fail(
-    error.code === 'ENOENT'
-      ? 'the uploaded file is missing'
-      : `the uploaded file cannot be read (${error.code})`,
+function asFileProblem(error: unknown): FileProblem {
+  if (error instanceof FileProblem) return error;
+  return new FileProblem(
+    `the file cannot be read: ${error instanceof Error ? error.message : String(error)}`,
   );
-});
-parser.on('error', (error: Error) => fail(`the file cannot be read: ${error.message}`));
-source.pipe(parser);
+}

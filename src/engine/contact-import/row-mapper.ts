@@ -2,8 +2,17 @@ import { type FieldValue, MAX_TAGS, normaliseLabel, normaliseTags } from '../../
 import { restoreNeutralised } from '../../domain/csv-cell.ts';
 import type { ImportOptions, ImportRejection } from '../../domain/job.ts';
 import { normalisePhone } from '../../domain/phone.ts';
-import type { ImportRow } from '../../store/contact-import-writer.ts';
 import { type ColumnPlan, planColumns } from './column-mapping.ts';
+
+/** One CSV row after mapping and phone normalisation. Undefined means "no value". */
+export interface ImportRow {
+  line: number;
+  phone: string;
+  name?: string;
+  status?: string;
+  tags: string[];
+  fields: Record<string, FieldValue>;
+}
 
 export const MAX_NAME_LENGTH = 200;
 

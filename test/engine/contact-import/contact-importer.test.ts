@@ -29,7 +29,7 @@ function counts(job: Job) {
 for (const backend of backends) {
   describe(`${backend}: contact import`, () => {
     test(`${backend}: imports mapped rows and lists rejected ones with the line each starts on`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 2 });
+      await using f = await ImporterFixture.open({ backend, segmentRows: 2, chunkRows: 1 });
       const csv = [
         '\uFEFFName;Phone;City;Tags;Status\r\n',
         'Anna;0151 23456789;Berlin;VIP, news;Customer\r\n', // line 2
@@ -76,7 +76,7 @@ for (const backend of backends) {
     });
 
     test(`${backend}: a repeated or stored phone updates the contact, and empty cells erase nothing`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 2 });
+      await using f = await ImporterFixture.open({ backend, segmentRows: 2, chunkRows: 1 });
       await f.run('phone,name,city,plan,tags\n+4915123456789,Anna,Berlin,free,old\n');
       const csv = [
         'phone,name,city,plan,tags',
@@ -107,7 +107,7 @@ for (const backend of backends) {
     });
 
     test(`${backend}: skip mode leaves stored and repeated contacts as they were`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 2 });
+      await using f = await ImporterFixture.open({ backend, segmentRows: 2, chunkRows: 1 });
       await f.run('phone,name\n+4915123456789,Anna\n');
       const job = await f.run(
         'phone,name\n+4915123456789,Not Anna\n+4915223456789,Ben\n+4915223456789,Not Ben\n',
@@ -265,8 +265,8 @@ describe('sqlite: contact import', () => {
     assert.deepEqual(f.storedFiles(), []);
   });
 
-  test('the job and its file are stored before submit answers, and progress is told per batch', async () => {
-    await using f = await ImporterFixture.open({ batchRows: 1 });
+  test('the job and its file are stored before submit answers, and progress is told per chunk', async () => {
+    await using f = await ImporterFixture.open({ segmentRows: 1, chunkRows: 1 });
     const seen: number[] = [];
     f.importer.onProgress((job) => seen.push(job.counts.processedRows));
     const job = await f.submit('phone\n+4915123456789\n+4915223456789\nnope\n');

@@ -9,19 +9,21 @@ import {
   csvParseOptions,
   type Delimiter,
   isBlankRecord,
+  lineBreaksIn,
 } from '../../../src/engine/contact-import/csv-dialect.ts';
 import { CsvInspector, type CsvShape } from '../../../src/engine/contact-import/csv-inspector.ts';
+import type { PieceSize } from '../../../src/engine/contact-import/csv-scanner.ts';
 
 /** Streams `csv` through an inspector in `chunkSize`-byte chunks and returns what it saw. */
 async function inspect(
   csv: string | Buffer,
-  options: { chunkSize?: number; delimiter?: Delimiter } = {},
+  options: { chunkSize?: number; delimiter?: Delimiter; segments?: PieceSize } = {},
 ): Promise<CsvShape> {
   const bytes = typeof csv === 'string' ? Buffer.from(csv) : csv;
   const size = options.chunkSize ?? 65536;
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  const inspector = new CsvInspector(options.delimiter);
+  const inspector = new CsvInspector(options.delimiter, options.segments);
   let passed = 0;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -50,14 +52,49 @@ async function fault(csv: string | Buffer, chunkSize?: number): Promise<{ line: 
   assert.fail('the upload was accepted');
 }
 
+interface ReadRecord {
+  line: number;
+  record: string[];
+}
+
+/**
+ * The data records of each segment with the line each starts on, read as the import worker
+ * reads them: from the segment's first byte to the next's, a BOM only at the file's start.
+ */
+function readSegments(csv: string, shape: CsvShape): ReadRecord[][] {
+  const bytes = Buffer.from(csv);
+  const starts = [{ byte: 0, line: 1 }, ...shape.segmentStarts];
+  return starts.map((start, i) => {
+    const piece = bytes.subarray(start.byte, starts[i + 1]?.byte ?? bytes.length);
+    const options = { ...csvParseOptions(shape.delimiter), bom: start.byte === 0 };
+    let line = start.line;
+    let header = start.byte === 0;
+    const out: ReadRecord[] = [];
+    for (const record of parse(piece, options) as string[][]) {
+      const at = line;
+      line += 1 + lineBreaksIn(record);
+      if (isBlankRecord(record)) continue;
+      if (header) header = false;
+      else out.push({ line: at, record });
+    }
+    return out;
+  });
+}
+
 describe('CsvInspector', () => {
   test('reads the header and counts data rows, with or without a BOM', async () => {
     const csv = 'Phone,Name\n+4915123456789,Anna\n+4915223456789,Ben\n';
-    assert.deepEqual(await inspect(csv), { delimiter: ',', header: ['Phone', 'Name'], totalRows: 2 });
+    assert.deepEqual(await inspect(csv), {
+      delimiter: ',',
+      header: ['Phone', 'Name'],
+      totalRows: 2,
+      segmentStarts: [],
+    });
     assert.deepEqual(await inspect(`\uFEFF${csv}`), {
       delimiter: ',',
       header: ['Phone', 'Name'],
       totalRows: 2,
+      segmentStarts: [],
     });
   });
 
@@ -95,8 +132,49 @@ describe('CsvInspector', () => {
   test('chunk boundaries anywhere give the same answer', async () => {
     const csv = '\uFEFFName;Phone\r\n"Zoë\r\n""Z""";+49 151 1\r\nJürgen;0151 2\r\n';
     const whole = await inspect(csv);
-    assert.deepEqual(whole, { delimiter: ';', header: ['Name', 'Phone'], totalRows: 2 });
+    assert.deepEqual(whole, { delimiter: ';', header: ['Name', 'Phone'], totalRows: 2, segmentStarts: [] });
     for (const chunkSize of [1, 2, 3, 5, 7]) assert.deepEqual(await inspect(csv, { chunkSize }), whole);
+  });
+
+  test('cuts the file into segments that read, one by one, as the whole file does', async () => {
+    const csv = '\uFEFFphone,name\r\n1,a\r\n\r\n2,"b\r\nb"\r\n3,c\n,,\n4,d\r5,e';
+    const whole = readSegments(csv, await inspect(csv)).flat();
+    assert.deepEqual(
+      whole.map((r) => [r.line, r.record[0]]),
+      [
+        [2, '1'],
+        [4, '2'],
+        [6, '3'],
+        [8, '4'],
+        [9, '5'],
+      ],
+    );
+    for (const chunkSize of [1, 2, 3, 65536]) {
+      const shape = await inspect(csv, { chunkSize, segments: { rows: 2, bytes: Infinity } });
+      assert.equal(shape.totalRows, 5);
+      const segments = readSegments(csv, shape);
+      assert.deepEqual(
+        segments.map((s) => s.length),
+        [2, 2, 1],
+      );
+      assert.deepEqual(segments.flat(), whole);
+      // The first cut is after the CRLF that ends "b\r\nb", not on its LF.
+      assert.deepEqual(shape.segmentStarts[0], {
+        byte: Buffer.byteLength('\uFEFFphone,name\r\n1,a\r\n\r\n2,"b\r\nb"\r\n'),
+        line: 6,
+      });
+    }
+  });
+
+  test('a segment ends early once it holds the byte limit, and no cut is made at the very end', async () => {
+    const csv = 'phone\n1111111111\n2\n3\n4444444444\n5\n';
+    const shape = await inspect(csv, { segments: { rows: 100, bytes: 10 } });
+    assert.deepEqual(
+      readSegments(csv, shape).map((s) => s.map((r) => r.record[0])),
+      [['1111111111'], ['2', '3', '4444444444'], ['5']],
+    );
+    const exact = await inspect('phone\n1\n2\n', { segments: { rows: 2, bytes: Infinity } });
+    assert.deepEqual(exact.segmentStarts, []);
   });
 
   test('an unclosed quote is refused at the line it opens', async () => {
@@ -147,7 +225,7 @@ describe('CsvInspector', () => {
     assert.equal(g.line, 3);
   });
 
-  test('whatever it accepts, csv-parse reads into the same header and number of rows', () => {
+  test('whatever it accepts, csv-parse reads into the same header and rows, whole or in segments', () => {
     const cell = fc.oneof(
       // Unquoted: any character, a quote only after the first (else it would open quoting).
       fc.stringMatching(/^([a-zü ,;\t\r\n][a-zü ,;"\t\r\n]{0,5})?$/),
@@ -163,13 +241,14 @@ describe('CsvInspector', () => {
       fc.constantFrom('\n', '\r\n', '\r'),
       fc.boolean(),
       fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 3 }),
     );
     return fc.assert(
-      fc.asyncProperty(file, async ([lines, eol, bom, chunkSize]) => {
+      fc.asyncProperty(file, async ([lines, eol, bom, chunkSize, segmentRows]) => {
         const csv = `${bom ? '\uFEFF' : ''}${lines.join(eol)}`;
         let shape: CsvShape;
         try {
-          shape = await inspect(csv, { chunkSize });
+          shape = await inspect(csv, { chunkSize, segments: { rows: segmentRows, bytes: Infinity } });
         } catch (error) {
           if (error instanceof KurirError && error.code === 'import.invalid_csv') return;
           throw error;
@@ -181,6 +260,10 @@ describe('CsvInspector', () => {
           filled[0]?.map((c) => c.trim()),
         );
         assert.equal(shape.totalRows, filled.length - 1);
+        const whole = readSegments(csv, { ...shape, segmentStarts: [] })[0] ?? [];
+        const segments = readSegments(csv, shape);
+        assert.deepEqual(segments.flat(), whole, 'segments read as the whole file does');
+        for (const segment of segments.slice(0, -1)) assert.equal(segment.length, segmentRows);
       }),
       { numRuns: 600 },
     );

@@ -13,7 +13,9 @@ import { type Backend, openTestStore, tempDir } from '../../support/stores.ts';
 
 export interface ImporterFixtureOptions {
   backend?: Backend;
-  batchRows?: number;
+  segmentRows?: number;
+  chunkRows?: number;
+  parseWorkers?: number;
   uploadLimitBytes?: number;
   defaultCountry?: string | null;
 }
@@ -80,7 +82,9 @@ export class ImporterFixture {
       newId: this.newId,
       log: pino({ level: 'silent' }),
       uploadLimitBytes: this.options.uploadLimitBytes ?? 10 * 1024 * 1024,
-      ...(this.options.batchRows === undefined ? {} : { batchRows: this.options.batchRows }),
+      ...(this.options.segmentRows === undefined ? {} : { segmentRows: this.options.segmentRows }),
+      ...(this.options.chunkRows === undefined ? {} : { chunkRows: this.options.chunkRows }),
+      ...(this.options.parseWorkers === undefined ? {} : { parseWorkers: this.options.parseWorkers }),
     });
   }
 

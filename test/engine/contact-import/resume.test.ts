@@ -54,43 +54,53 @@ async function outcome(f: ImporterFixture, job: Job) {
 
 for (const backend of backends) {
   describe(`${backend}: resuming an import`, () => {
-    test(`${backend}: a job stopped after a batch resumes there and ends as one uninterrupted run would`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 4 });
-      await f.run(STORED);
-      const expected = await outcome(f, await f.run(CSV));
-      assert.deepEqual(expected.counts, {
-        processedRows: 13,
-        imported: 6,
-        updated: 4,
-        skipped: 0,
-        rejected: 3,
-      });
+    // Segments of 4 records written whole, and segments of 8 written 2 items at a time,
+    // so the crash falls between segments in one case and inside a segment in the other.
+    for (const shape of [
+      { segmentRows: 4, chunkRows: 4 },
+      { segmentRows: 8, chunkRows: 2 },
+    ]) {
+      test(`${backend}: a job stopped after a chunk resumes there and ends as one uninterrupted run would (segments of ${shape.segmentRows}, chunks of ${shape.chunkRows})`, async () => {
+        await using f = await ImporterFixture.open({ backend, ...shape });
+        await f.run(STORED);
+        const expected = await outcome(f, await f.run(CSV));
+        assert.deepEqual(expected.counts, {
+          processedRows: 13,
+          imported: 6,
+          updated: 4,
+          skipped: 0,
+          rejected: 3,
+        });
 
-      await f.useNewWorkspace();
-      await f.run(STORED);
-      // The process "dies" once the first batch is committed: no more batches are
-      // written, though the worker has read ahead and posted more.
-      let stopping: Promise<void> | undefined;
-      const crashed = f.importer;
-      crashed.onProgress(() => {
-        stopping ??= crashed[Symbol.asyncDispose]();
-      });
-      const job = await f.submit(CSV);
-      await crashed.whenIdle();
-      await stopping;
-      const left = await f.job(job.id);
-      assert.equal(left.status, 'running');
-      assert.equal(left.counts.processedRows, 4);
+        await f.useNewWorkspace();
+        await f.run(STORED);
+        // The process "dies" once the first batch is committed: no more batches are
+        // written, though the worker has read ahead and posted more.
+        let stopping: Promise<void> | undefined;
+        const crashed = f.importer;
+        crashed.onProgress(() => {
+          stopping ??= crashed[Symbol.asyncDispose]();
+        });
+        const job = await f.submit(CSV);
+        await crashed.whenIdle();
+        await stopping;
+        const left = await f.job(job.id);
+        assert.equal(left.status, 'running');
+        assert.ok(
+          left.counts.processedRows > 0 && left.counts.processedRows < 13,
+          `stopped part-way, after ${left.counts.processedRows} rows`,
+        );
 
-      f.importer = f.newImporter();
-      assert.equal(await f.importer.resumeUnfinished(), 1);
-      await f.importer.whenIdle();
-      assert.deepEqual(await outcome(f, job), expected);
-      assert.equal((await f.job(job.id)).startedAt, left.startedAt, 'the first start is kept');
-    });
+        f.importer = f.newImporter();
+        assert.equal(await f.importer.resumeUnfinished(), 1);
+        await f.importer.whenIdle();
+        assert.deepEqual(await outcome(f, job), expected);
+        assert.equal((await f.job(job.id)).startedAt, left.startedAt, 'the first start is kept');
+      });
+    }
 
     test(`${backend}: a job the process never started runs whole on resume`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 4 });
+      await using f = await ImporterFixture.open({ backend, segmentRows: 4, chunkRows: 4 });
       await f.run(STORED);
       const job = await f.submit(CSV);
       await f.importer[Symbol.asyncDispose]();
@@ -105,7 +115,7 @@ for (const backend of backends) {
     });
 
     test(`${backend}: two processes resuming one job never count a row twice`, async () => {
-      await using f = await ImporterFixture.open({ backend, batchRows: 4 });
+      await using f = await ImporterFixture.open({ backend, segmentRows: 4, chunkRows: 4 });
       await f.run(STORED);
       const expected = await outcome(f, await f.run(CSV));
 

@@ -1,0 +1,115 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { RawSql } from '../raw-sql.ts';
+
+export type CheckpointRequest = 'checkpoint' | 'close';
+
+/** Frames (pages) in the write-ahead log, and how many of them are in the database file. */
+export interface CheckpointResult {
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Log frames past which a bulk writer waits for the checkpointer: 16,384 pages of 4 KiB,
+ * 64 MiB, matching `journal_size_limit` (see `sqlite-database.ts`), to which SQLite cuts
+ * the file back when the log starts over.
+ */
+const MAX_LOG_FRAMES = 16_384;
+
+const workerUrl = new URL('./wal-checkpoint-worker.ts', import.meta.url);
+
+/**
+ * Copies the write-ahead log into the database file from a worker thread while a bulk
+ * writer commits on the main thread. SQLite otherwise checkpoints inside the COMMIT that
+ * takes the log past `wal_autocheckpoint` pages: on a 1M-contact import that was 4-5 s of
+ * the main thread's ~13 s (the copy and two fsyncs), in stalls of up to 300 ms. Here the
+ * main connection's automatic checkpoints are off while the checkpointer runs; it copies
+ * continuously, and when the log passes {@link MAX_LOG_FRAMES} the writer waits (without
+ * blocking the event loop) until it is all copied, so the next commit starts the log over:
+ * SQLite only restarts a log that is fully checkpointed, and a writer that never pauses
+ * would grow it without bound.
+ */
+export class WalCheckpointer {
+  readonly #worker: Worker;
+  readonly #exited: Promise<unknown>;
+  readonly #main: RawSql;
+  readonly #autocheckpoint: number;
+  #running: Promise<CheckpointResult> | null = null;
+  #reply: { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void } | null = null;
+  #failure: Error | null = null;
+  /** Frames in the log at the last checkpoint; 0 once all were copied. */
+  #log = 0;
+
+  private constructor(worker: Worker, main: RawSql, autocheckpoint: number) {
+    this.#worker = worker;
+    this.#main = main;
+    this.#autocheckpoint = autocheckpoint;
+    this.#exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.on('message', (result: CheckpointResult) => this.#reply?.resolve(result));
+    worker.on('error', (error) => this.#fail(error));
+    worker.on('exit', () => this.#fail(new Error('the checkpointer thread exited')));
+  }
+
+  /** Starts a checkpointer for `file`; `main` is the connection the bulk writer uses. */
+  static async start(file: string, main: RawSql): Promise<WalCheckpointer> {
+    const [setting] = await main.rows<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint', []);
+    const worker = new Worker(workerUrl, { workerData: { file } });
+    await once(worker, 'online');
+    await main.run('PRAGMA wal_autocheckpoint = 0', []);
+    return new WalCheckpointer(worker, main, Number(setting?.wal_autocheckpoint ?? 1000));
+  }
+
+  /** Call after each commit of the bulk writer; rejects if the checkpointer failed. */
+  async committed(): Promise<void> {
+    if (this.#running === null) {
+      this.#running = this.#checkpoint();
+      // Not awaited here: a failure is kept in #failure and thrown by the next call.
+      this.#running.catch(() => {});
+    }
+    if (this.#log < MAX_LOG_FRAMES) {
+      if (this.#failure !== null) throw this.#failure;
+      return;
+    }
+    // The checkpoint already running may have started before the last commits; one more
+    // after it copies everything, since this writer is paused. A reader holding an old
+    // snapshot can keep it from finishing: then go on, and wait again after the next commit.
+    await this.#running;
+    this.#running ??= this.#checkpoint();
+    await this.#running;
+  }
+
+  /** Copies what is left, gives the main connection its automatic checkpoints back, and stops. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      if (this.#failure === null) {
+        await this.#running;
+        await this.#checkpoint();
+      }
+    } finally {
+      await this.#main.run(`PRAGMA wal_autocheckpoint = ${this.#autocheckpoint}`, []);
+      if (this.#failure === null) this.#worker.postMessage('close' satisfies CheckpointRequest);
+      await this.#exited;
+    }
+  }
+
+  async #checkpoint(): Promise<CheckpointResult> {
+    try {
+      if (this.#failure !== null) throw this.#failure;
+      const result = await new Promise<CheckpointResult>((resolve, reject) => {
+        this.#reply = { resolve, reject };
+        this.#worker.postMessage('checkpoint' satisfies CheckpointRequest);
+      });
+      this.#log = result.checkpointed >= result.log ? 0 : result.log;
+      return result;
+    } finally {
+      this.#reply = null;
+      this.#running = null;
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    this.#reply?.reject(error);
+  }
+}

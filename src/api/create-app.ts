@@ -126,6 +126,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(contactImportRoutes, {
         store: deps.store,
         importer: deps.importer,
+        campaigns: deps.engine.campaigns,
         uploadLimitBytes: deps.config.KURIR_UPLOAD_LIMIT_BYTES,
       });
       await v1.register(suppressionRoutes, common);

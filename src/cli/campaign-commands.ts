@@ -4,6 +4,7 @@ import { campaignCreateBody, campaignCreateOptions } from './campaign-create-opt
 import { type CampaignJson, campaignDetails, campaignSummary } from './campaign-summary.ts';
 import { watchCampaign } from './campaign-watch.ts';
 import { noPositionals, oneId, parseVerb, printedJson, runCommandGroup, type Verb } from './command-group.ts';
+import { uploadCsv } from './contact-commands.ts';
 import { finalSummary } from './progress-bar.ts';
 import { textTable } from './text-table.ts';
 
@@ -22,6 +23,9 @@ Usage: kurir campaign <verb> [options]
   start <id> [--start-at <ISO time>] start now, or schedule
   pause <id> | resume <id> | stop <id>
   clone <id> [-q]                   copy as a new draft
+  audience <id> <file.csv> [--on-duplicate update|skip] [--tag <tag> …] [--mapping <json>]
+                                    send a draft to exactly the contacts a CSV lists: imports
+                                    its rows as contacts and prints the import's report
   show <id>                         status, counts, progress and ETA
   watch <id>                        live progress until completed, stopped or failed
 
@@ -130,6 +134,15 @@ async function watch(argv: string[]) {
   process.stdout.write(`${finalSummary(c.id, c)}\n`);
 }
 
+function audience(argv: string[]) {
+  return uploadCsv(
+    argv,
+    'campaign audience',
+    1,
+    ([id]) => `/v1/campaigns/${encodeURIComponent(id ?? '')}/audience`,
+  );
+}
+
 export function campaignCommand(argv: string[]): Promise<number> {
   return runCommandGroup(
     'campaign',
@@ -144,6 +157,7 @@ export function campaignCommand(argv: string[]): Promise<number> {
       resume: lifecycle('resume'),
       stop: lifecycle('stop'),
       clone: lifecycle('clone'),
+      audience,
       watch,
     },
     argv,

@@ -5,7 +5,13 @@ export interface CampaignJson extends ProgressView {
   id: string;
   name: string;
   templateId: string | null;
-  audience: { tags?: string[]; status?: string[]; fields?: Record<string, string>; contactIds?: string[] };
+  audience: {
+    tags?: string[];
+    status?: string[];
+    fields?: Record<string, string>;
+    contactIds?: string[];
+    importId?: string;
+  };
   senderIds: string[];
   pacing: {
     preset: string;
@@ -37,6 +43,7 @@ export function audienceText(a: CampaignJson['audience']): string {
   if (a.status?.length) parts.push(`status ${a.status.join(' or ')}`);
   for (const [key, value] of Object.entries(a.fields ?? {})) parts.push(`${key}=${value}`);
   if (a.contactIds?.length) parts.push(`${a.contactIds.length} chosen contact(s)`);
+  if (a.importId) parts.push(`the contacts of CSV import ${a.importId}`);
   return parts.length === 0 ? 'every contact' : parts.join(', ');
 }
 

@@ -110,16 +110,37 @@ function report(job: ImportJson): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function importCsv(argv: string[]) {
-  const { values, positionals, client } = parseVerb(argv, {
+function importCsv(argv: string[]) {
+  return uploadCsv(argv, 'contact import', 0, () => '/v1/contacts/import');
+}
+
+/**
+ * Uploads a CSV with the import options, follows the import job and prints its report:
+ * `contact import`, and `campaign audience`, whose first `idCount` positionals are ids for `urlFor`.
+ */
+export async function uploadCsv(
+  argv: string[],
+  command: string,
+  idCount: number,
+  urlFor: (ids: string[]) => string,
+): Promise<void> {
+  const {
+    values,
+    positionals: all,
+    client,
+  } = parseVerb(argv, {
     'on-duplicate': { type: 'string' },
     tag: { type: 'string', multiple: true },
     mapping: { type: 'string' },
   });
+  const ids = all.slice(0, idCount);
+  const positionals = all.slice(idCount);
   const [file, ...extra] = positionals;
-  if (file === undefined)
-    throw new CliError('contact import needs a CSV file: kurir contact import contacts.csv');
-  if (extra.length > 0) throw new CliError(`contact import takes one file, got ${positionals.join(' ')}`);
+  if (ids.length < idCount || file === undefined)
+    throw new CliError(
+      `${command} needs ${idCount > 0 ? 'an id and ' : ''}a CSV file: kurir ${command} ${idCount > 0 ? '<id> ' : ''}contacts.csv`,
+    );
+  if (extra.length > 0) throw new CliError(`${command} takes one file, got ${positionals.join(' ')}`);
   const onDuplicate = values['on-duplicate'];
   if (onDuplicate !== undefined && onDuplicate !== 'update' && onDuplicate !== 'skip')
     throw new CliError(`--on-duplicate is update or skip (got ${onDuplicate})`);
@@ -131,7 +152,7 @@ async function importCsv(argv: string[]) {
   if (values.tag !== undefined) form.append('tags', values.tag.join(','));
   if (values.mapping !== undefined) form.append('mapping', values.mapping);
   form.append('file', await fs.openAsBlob(file, { type: 'text/csv' }), path.basename(file));
-  const submitted = await api.upload<ImportJson>('/v1/contacts/import', form);
+  const submitted = await api.upload<ImportJson>(urlFor(ids), form);
   const job = await follow(api, submitted);
   if (!printedJson(values, job)) process.stdout.write(report(job));
   if (job.status === 'failed') throw new Error(`import ${job.id} failed: ${job.error ?? 'no reason given'}`);

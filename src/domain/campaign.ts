@@ -20,6 +20,8 @@ export interface Audience {
   status?: string[];
   fields?: Record<string, string>;
   contactIds?: string[];
+  /** The contacts of a CSV uploaded as this audience (`POST /v1/campaigns/{id}/audience`): its import job. */
+  importId?: string;
 }
 
 /** Row counts by state; kept in the same transaction as the rows they count. */

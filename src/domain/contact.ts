@@ -67,4 +67,6 @@ export interface ContactFilter {
   /** Custom-field equality, compared as text. */
   fields?: Record<string, string>;
   ids?: string[];
+  /** Contacts listed in a CSV imported with `recordMembers` (a campaign's audience upload). */
+  importId?: string;
 }

@@ -36,6 +36,7 @@ export const errorCatalogue = {
   'campaign.not_found': { status: 404, title: 'No such campaign' },
   'campaign.invalid': { status: 422, title: 'The campaign cannot run as defined' },
   'campaign.invalid_state': { status: 409, title: 'The campaign is not in a state that allows this' },
+  'campaign.audience_importing': { status: 409, title: 'The audience CSV is still being imported' },
   'message.not_found': { status: 404, title: 'No such message' },
   'webhook.forbidden': { status: 403, title: 'The webhook verify token does not match' },
   'webhook.bad_signature': { status: 401, title: 'The webhook signature does not match' },

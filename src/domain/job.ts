@@ -21,6 +21,11 @@ export interface ImportOptions {
   tagSeparator: string;
   /** Detected from the header line when not given. */
   delimiter: ',' | ';' | '\t';
+  /**
+   * Remember which contacts the file lists (a campaign's audience upload), so the file's
+   * rows, and no other contact, can be selected later. Absent means no.
+   */
+  recordMembers?: boolean;
 }
 
 export interface ImportCounts {

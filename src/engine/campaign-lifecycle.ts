@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { AudienceExpander } from './audience-expander.ts';
 import {
   type CampaignDefinition,
+  checkAudienceReady,
   checkDefinition,
   checkMedia,
   type MediaProbe,
@@ -128,6 +129,7 @@ export class CampaignLifecycle {
       templateId: campaign.templateId ?? '',
       startAt,
     });
+    await checkAudienceReady(store, workspaceId, campaign.audience);
     const drivers = await this.#driversOf(campaign);
     await checkMedia(store, this.#deps.probeMedia, workspaceId, template.attachments, drivers);
     const now = clock.now();

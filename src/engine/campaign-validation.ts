@@ -71,6 +71,16 @@ export async function checkDefinition(
         errors.push({ pointer: `/audience/contactIds/${i}`, detail: 'is not a contact of this workspace' });
     }
   }
+  if (d.audience.importId !== undefined) {
+    const job = await store.jobs.get(workspaceId, d.audience.importId);
+    if (job === null || job.options.recordMembers !== true) {
+      errors.push({
+        pointer: '/audience/importId',
+        detail:
+          'is not an audience upload of this workspace (upload the CSV to POST /v1/campaigns/{id}/audience)',
+      });
+    }
+  }
   const p = d.pacing;
   if (p.preset === 'manual') {
     if (p.minSeconds === undefined || p.maxSeconds === undefined) {
@@ -97,6 +107,38 @@ export async function checkDefinition(
     throw new KurirError('campaign.invalid', 'The campaign cannot run as defined', { errors });
   }
   return template;
+}
+
+/**
+ * Before a start: an uploaded audience has been imported whole. Still importing is a
+ * conflict to retry; a failed import makes the campaign invalid until a new upload.
+ */
+export async function checkAudienceReady(
+  store: Store,
+  workspaceId: string,
+  audience: Audience,
+): Promise<void> {
+  if (audience.importId === undefined) return;
+  const job = await store.jobs.get(workspaceId, audience.importId);
+  if (job === null) return; // checkDefinition has already refused it
+  if (job.status === 'queued' || job.status === 'running') {
+    const done = job.totalRows === 0 ? 0 : Math.floor((100 * job.counts.processedRows) / job.totalRows);
+    throw new KurirError(
+      'campaign.audience_importing',
+      `The audience CSV is still being imported (${done}% of ${job.totalRows} rows); ` +
+        `start again when GET /v1/contacts/import/${job.id} says completed`,
+    );
+  }
+  if (job.status !== 'completed') {
+    throw new KurirError('campaign.invalid', 'The campaign cannot run as defined', {
+      errors: [
+        {
+          pointer: '/audience/importId',
+          detail: `the audience CSV was not imported (${job.error ?? job.status}); upload it again`,
+        },
+      ],
+    });
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ export function audienceFilter(audience: Audience): ContactFilter {
   if (audience.fields !== undefined && Object.keys(audience.fields).length > 0)
     filter.fields = audience.fields;
   if (audience.contactIds !== undefined) filter.ids = audience.contactIds;
+  if (audience.importId !== undefined) filter.importId = audience.importId;
   return filter;
 }
 

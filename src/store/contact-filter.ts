@@ -45,6 +45,18 @@ export function contactFilterWhere(
   if (filter.ids !== undefined) {
     parts.push(filter.ids.length > 0 ? eb('contacts.id', 'in', filter.ids) : sql<SqlBool>`1 = 0`);
   }
+  if (filter.importId !== undefined) {
+    parts.push(
+      eb(
+        'contacts.id',
+        'in',
+        eb
+          .selectFrom('import_members')
+          .select('import_members.contact_id')
+          .where('import_members.job_id', '=', filter.importId),
+      ),
+    );
+  }
   for (const [key, value] of Object.entries(filter.fields ?? {})) {
     // Keys are validated against FIELD_KEY_PATTERN before they get here; still passed as a
     // parameter, never spliced into SQL.

@@ -146,6 +146,9 @@ export class ContactImportWriter {
    *
    * A contact created by someone else meanwhile is met by the unique index and treated as
    * stored, so a phone is never in the workspace twice.
+   *
+   * With `membersOf` (a job id), every contact of the chunk, whether new, updated or
+   * skipped, is also noted as listed in that job's file: an audience upload.
    */
   async write(
     workspaceId: string,
@@ -153,8 +156,24 @@ export class ContactImportWriter {
     onDuplicate: OnDuplicate,
     now: number,
     newId: IdFactory,
+    membersOf: string | null = null,
   ): Promise<BatchOutcome> {
     if (chunk.count === 0) return { imported: 0, updated: 0, skipped: 0 };
+    const outcome = await this.#merge(workspaceId, chunk, onDuplicate, now, newId);
+    if (membersOf !== null) {
+      const q = this.#dialect === 'postgres' ? POSTGRES : SQLITE;
+      await this.#sql.run(q.members, [membersOf, workspaceId, chunk.contacts]);
+    }
+    return outcome;
+  }
+
+  async #merge(
+    workspaceId: string,
+    chunk: ImportChunk,
+    onDuplicate: OnDuplicate,
+    now: number,
+    newId: IdFactory,
+  ): Promise<BatchOutcome> {
     const prefix = newId('ct').slice(0, ID_PREFIX_LENGTH);
     const q = this.#dialect === 'postgres' ? POSTGRES : SQLITE;
     const inserted = await this.#sql.run(q.insert, [prefix, workspaceId, now, chunk.contacts]);
@@ -206,6 +225,8 @@ interface ChunkStatements {
   update: string;
   /** Tags of every contact of the chunk, inserted or updated; ?1 workspace, ?2 contacts. */
   tagsOfAll: string;
+  /** Notes every contact of the chunk as listed in a job's file; ?1 job, ?2 workspace, ?3 contacts. */
+  members: string;
 }
 
 const CONTACT_COLUMNS = 'id, workspace_id, phone, name, fields, tags, status, created_at, updated_at';
@@ -262,6 +283,11 @@ const SQLITE: ChunkStatements = {
       CROSS JOIN json_each(j.value -> 3) AS t
     WHERE true
     ON CONFLICT DO NOTHING`,
+  members: `INSERT INTO import_members (job_id, contact_id)
+    SELECT ?1, c.id
+    FROM json_each(?3) AS j CROSS JOIN contacts AS c ON c.workspace_id = ?2 AND c.phone = j.value ->> 0
+    WHERE true
+    ON CONFLICT DO NOTHING`,
 };
 
 /**
@@ -316,5 +342,10 @@ const POSTGRES: ChunkStatements = {
     FROM jsonb_array_elements($2::jsonb) AS j(v)
       CROSS JOIN LATERAL (SELECT id FROM contacts WHERE workspace_id = $1::text AND phone = j.v ->> 0) AS c
       CROSS JOIN LATERAL jsonb_array_elements_text(j.v -> 3) AS t(tag)
+    ON CONFLICT DO NOTHING`,
+  members: `INSERT INTO import_members (job_id, contact_id)
+    SELECT $1::text, c.id
+    FROM jsonb_array_elements($3::jsonb) AS j(v)
+      CROSS JOIN LATERAL (SELECT id FROM contacts WHERE workspace_id = $2::text AND phone = j.v ->> 0) AS c
     ON CONFLICT DO NOTHING`,
 };

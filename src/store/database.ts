@@ -217,6 +217,12 @@ export interface NumberCheckTable {
   checked_at: number;
 }
 
+/** A contact listed in the file of an import that records its members (an audience upload). */
+export interface ImportMemberTable {
+  job_id: string;
+  contact_id: string;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -228,6 +234,7 @@ export interface Database {
   files: FileTable;
   jobs: JobTable;
   import_rejections: ImportRejectionTable;
+  import_members: ImportMemberTable;
   senders: SenderTable;
   campaigns: CampaignTable;
   campaign_senders: CampaignSenderTable;

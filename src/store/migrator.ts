@@ -5,6 +5,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as campaigns from './migrations/0002-campaigns.ts';
 import * as fleet from './migrations/0003-fleet.ts';
 import * as importSegments from './migrations/0004-import-segments.ts';
+import * as audienceUploads from './migrations/0005-audience-uploads.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: Record<string, MigrationModule> = {
   '0002-campaigns': campaigns,
   '0003-fleet': fleet,
   '0004-import-segments': importSegments,
+  '0005-audience-uploads': audienceUploads,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

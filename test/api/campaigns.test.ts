@@ -249,3 +249,85 @@ test('the event stream resumes after Last-Event-ID without losing or repeating e
     all.filter((id) => id > cut),
   );
 });
+
+test('a CSV uploaded as the audience reaches exactly the contacts it lists, and the start waits for its import', async () => {
+  await using t = await createTestApp({ defaultCountry: 'DE' });
+  // Three contacts tagged news exist already; only one of them is in the file.
+  const { template, sender } = await setup(t);
+  const created = (
+    await call(t, 'POST', '/v1/campaigns', {
+      name: 'From a file',
+      templateId: template.id,
+      senderIds: [sender.id],
+      audience: { tags: ['news'] },
+      pacing: { preset: 'manual', minSeconds: 1, maxSeconds: 2 },
+    })
+  ).json();
+  const csv = [
+    'phone,name',
+    '+4915112345600,Ana again', // a stored contact: updated, and in the audience
+    '0151 22222222,Bea', // new
+    'not a phone,Cy', // rejected, line 4
+    '0151 22222222,Bea twice', // the same recipient again: one message
+    '0151 33333333,Dan',
+  ].join('\n');
+  const upload = await t.app.inject({
+    method: 'POST',
+    url: `/v1/campaigns/${created.id}/audience`,
+    headers: { ...t.auth, 'content-type': 'text/csv' },
+    payload: csv,
+  });
+  assert.equal(upload.statusCode, 202, upload.body);
+  const importId = upload.json().id;
+  assert.equal(upload.headers.location, `/v1/contacts/import/${importId}`);
+  const pointed = (await call(t, 'GET', `/v1/campaigns/${created.id}`)).json();
+  assert.deepEqual(pointed.audience, { importId }, 'the upload replaces the audience');
+
+  // A start before the import is done is a conflict to retry, not a campaign sent to part of the file.
+  // (The import runs in a worker thread that has not even loaded yet.)
+  const early = await call(t, 'POST', `/v1/campaigns/${created.id}/start`);
+  assert.equal(early.statusCode, 409, early.body);
+  assert.equal(early.json().code, 'campaign.audience_importing');
+  await t.importer.whenIdle();
+  const report = (await call(t, 'GET', `/v1/contacts/import/${importId}`)).json();
+  assert.equal(report.status, 'completed');
+  assert.equal(report.counts.rejected, 1);
+  assert.equal(report.rejections[0].line, 4);
+  assert.equal((await call(t, 'GET', `/v1/campaigns/${created.id}`)).json().audienceSize, 3);
+
+  const started = await call(t, 'POST', `/v1/campaigns/${created.id}/start`);
+  assert.equal(started.statusCode, 200, started.body);
+  await t.runUntil(
+    async () => (await call(t, 'GET', `/v1/campaigns/${created.id}`)).json().status === 'completed',
+  );
+  const messages = (await call(t, 'GET', `/v1/campaigns/${created.id}/messages`)).json();
+  assert.deepEqual(messages.data.map((m: { phone: string; text: string }) => [m.phone, m.text]).sort(), [
+    ['+4915112345600', 'Hi Ana'],
+    ['+4915122222222', 'Hi Bea'],
+    ['+4915133333333', 'Hi Dan'],
+  ]);
+
+  // A running campaign takes no new audience; an ordinary import is no audience.
+  const late = await t.app.inject({
+    method: 'POST',
+    url: `/v1/campaigns/${created.id}/audience`,
+    headers: { ...t.auth, 'content-type': 'text/csv' },
+    payload: csv,
+  });
+  assert.equal(late.statusCode, 409, late.body);
+  const plain = await t.app.inject({
+    method: 'POST',
+    url: '/v1/contacts/import',
+    headers: { ...t.auth, 'content-type': 'text/csv' },
+    payload: csv,
+  });
+  await t.importer.whenIdle();
+  const other = await call(t, 'POST', '/v1/campaigns', {
+    name: 'Not from an upload',
+    templateId: template.id,
+    senderIds: [sender.id],
+    audience: { importId: plain.json().id },
+  });
+  assert.equal(other.statusCode, 422, other.body);
+  assert.equal(other.json().errors[0].pointer, '/audience/importId');
+});

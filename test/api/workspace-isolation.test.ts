@@ -169,6 +169,12 @@ test("a key from workspace A gets 404 for every one of workspace B's resources",
     })),
     {
       method: 'POST',
+      route: '/v1/campaigns/{id}/audience',
+      url: `/v1/campaigns/${other.id}/audience`,
+      expect: 404,
+    },
+    {
+      method: 'POST',
       route: '/v1/campaigns/{id}/test',
       url: `/v1/campaigns/${campaign.id}/test`,
       payload: { phone: '+4915112345678' },

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../support/stores.ts';
-import { firstLine, servedApp } from './served-app.ts';
+import { addSender, firstLine, servedApp } from './served-app.ts';
 
 test('contact add reads a national number in the default country and prints the contact', async () => {
   await using t = await servedApp();
@@ -54,6 +54,37 @@ test('contact import uploads a CSV, follows the job to its end and prints the re
     const none = await t.cli('contact', 'import', path.join(dir, 'missing.csv'));
     assert.equal(none.code, 2, none.output);
     assert.match(none.output, /no file/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('campaign audience uploads a CSV as the audience of a draft campaign and prints the import report', async () => {
+  await using t = await servedApp();
+  await t.api('POST', '/v1/contacts', { phone: '+4915112345677', name: 'Not in the file' });
+  const template = await t.api<{ id: string }>('POST', '/v1/templates', { name: 'T', variants: ['Hi'] });
+  const senderId = await addSender(t);
+  const campaign = await t.api<{ id: string }>('POST', '/v1/campaigns', {
+    name: 'File',
+    templateId: template.id,
+    senderIds: [senderId],
+  });
+  const dir = tempDir('kurir-cli-audience');
+  const file = path.join(dir, 'audience.csv');
+  fs.writeFileSync(file, 'phone,name\n+4915112345678,Ana\nnot a phone,Bo\n+4915112345679,Cy\n');
+  try {
+    const uploaded = await t.cli('campaign', 'audience', campaign.id, file, '--tag', 'spring');
+    assert.equal(uploaded.code, 0, uploaded.output);
+    assert.match(
+      uploaded.output,
+      /^Import imp_\S+ completed.*: 3 of 3 rows — 2 imported, 0 updated, 0 skipped, 1 rejected$/m,
+    );
+    const shown = await t.cli('campaign', 'show', campaign.id);
+    assert.match(shown.output, /the contacts of CSV import imp_/);
+    const stored = await t.api<{ audienceSize: number }>('GET', `/v1/campaigns/${campaign.id}`);
+    assert.equal(stored.audienceSize, 2);
+    const missing = await t.cli('campaign', 'audience', campaign.id);
+    assert.equal(missing.code, 2, missing.output);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -378,6 +378,22 @@ export function storeContract(backend: Backend): void {
         { line: 3, reason: 'phone: is empty' },
       ]);
       assert.deepEqual(await store.jobs.unfinished(), []);
+
+      // An audience upload notes every contact its file lists, new, updated or skipped, and
+      // the contact filter then selects exactly those.
+      await store.contacts.create(contact(ws.id, '+4915100000301', { tags: ['x'] }));
+      await store.contacts.create(contact(ws.id, '+4915100000399', { tags: ['x'] }));
+      const listed: ImportedContact[] = [
+        ['+4915100000301', 'Stored', null, [], {}],
+        ['+4915100000302', 'New', null, [], {}],
+      ];
+      const chunk = { contacts: JSON.stringify(listed), count: 2, rows: 2 };
+      for (const onDuplicate of ['skip', 'update'] as const) {
+        await store.transaction((tx) => tx.contactImport.write(ws.id, chunk, onDuplicate, now, id, job.id));
+      }
+      const members = await store.contacts.list(ws.id, { importId: job.id }, { limit: 10 });
+      assert.deepEqual(members.items.map((c) => c.phone).sort(), ['+4915100000301', '+4915100000302']);
+      assert.equal(await store.contacts.count(ws.id, { importId: job.id, tags: ['x'] }), 1);
     });
 
     test(`${backend}: ping answers`, async () => {

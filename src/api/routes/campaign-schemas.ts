@@ -6,7 +6,8 @@ import { pacingPresets } from '../../domain/pacing/pacing-policy.ts';
 import { Nullable, oneOf, Timestamp } from '../common-schemas.ts';
 
 const Label = Type.String({ minLength: 1, maxLength: 64 });
-const Id = Type.String({ pattern: '^[a-z]+_[0-9a-z]{1,40}$', maxLength: 48 });
+const ID_PATTERN = '^[a-z]+_[0-9a-z]{1,40}$';
+const Id = Type.String({ pattern: ID_PATTERN, maxLength: 48 });
 
 export const AudienceSchema = Type.Object(
   {
@@ -23,6 +24,14 @@ export const AudienceSchema = Type.Object(
     ),
     contactIds: Type.Optional(
       Type.Array(Id, { minItems: 1, maxItems: 100_000, description: 'Exactly these contacts' }),
+    ),
+    importId: Type.Optional(
+      Type.String({
+        pattern: ID_PATTERN,
+        maxLength: 48,
+        description:
+          'The contacts a CSV lists: the import id `POST /v1/campaigns/{id}/audience` answered with (set by that upload)',
+      }),
     ),
   },
   { additionalProperties: false, description: 'Every part narrows; an empty audience is every contact' },

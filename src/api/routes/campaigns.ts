@@ -69,6 +69,7 @@ function readAudience(input: Static<typeof AudienceSchema> | undefined): Audienc
   if (input?.status) audience.status = normaliseTags(input.status);
   if (input?.fields) audience.fields = input.fields;
   if (input?.contactIds) audience.contactIds = [...new Set(input.contactIds)];
+  if (input?.importId) audience.importId = input.importId;
   return audience;
 }
 

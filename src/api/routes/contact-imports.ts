@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
+import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
 import { KurirError } from '../../domain/errors.ts';
 import type { Job } from '../../domain/job.ts';
+import type { Workspace } from '../../domain/workspace.ts';
+import type { CampaignLifecycle } from '../../engine/campaign-lifecycle.ts';
 import type { ContactImporter, ImportRequest } from '../../engine/contact-import/contact-importer.ts';
 import type { Store } from '../../store/store.ts';
 import { IdParams, Nullable, problems, Timestamp, toIso } from '../common-schemas.ts';
@@ -14,6 +17,8 @@ import { validationErrors } from '../problem.ts';
 export interface ContactImportRoutesOptions {
   store: Store;
   importer: ContactImporter;
+  /** For a campaign's audience upload, which points the campaign at its import. */
+  campaigns: CampaignLifecycle;
   uploadLimitBytes: number;
 }
 
@@ -184,8 +189,34 @@ const notFound = (id: string) => new KurirError('import.not_found', `No import $
 
 export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesOptions> = async (
   app,
-  { store, importer, uploadLimitBytes },
+  { store, importer, campaigns, uploadLimitBytes },
 ) => {
+  /** Reads an upload (multipart with the options first, or a raw text/csv body) and queues its import. */
+  async function submit(
+    request: FastifyRequest<{ Querystring: Static<typeof ImportOptionsQuery> }> & { workspace: Workspace },
+    extra: Pick<ImportRequest, 'recordMembers'>,
+  ): Promise<Job> {
+    if (request.isMultipart()) {
+      const { fields, file } = await singleFilePart(request, uploadLimitBytes);
+      return importer.submit(request.workspace, file, {
+        ...readOptions({ ...request.query, ...fields }, ''),
+        ...extra,
+      });
+    }
+    const body = request.body as Readable | undefined;
+    if (body === undefined || typeof (body as Readable).pipe !== 'function') {
+      throw new KurirError(
+        'request.unsupported_media_type',
+        'Send the CSV as multipart/form-data (field `file`) or as a text/csv body',
+      );
+    }
+    return importer.submit(
+      request.workspace,
+      { stream: body, fileName: 'upload.csv', contentType: 'text/csv' },
+      { ...readOptions(request.query, ''), ...extra },
+    );
+  }
+
   app.post(
     '/contacts/import',
     {
@@ -203,27 +234,46 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
       },
     },
     async (request, reply) => {
+      const job = await submit(request, {});
+      return reply
+        .code(202)
+        .header('location', `/v1/contacts/import/${job.id}`)
+        .send(await jobJson(store, job));
+    },
+  );
+
+  app.post(
+    '/campaigns/:id/audience',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: "Upload a CSV as a campaign's audience",
+        description:
+          'The same upload as `POST /v1/contacts/import` (fields, mapping, raw `text/csv`): the rows become or update ' +
+          'contacts, and the campaign (a draft or scheduled one) is sent to exactly the contacts the file lists, ' +
+          'its audience becoming `{ importId }`. Rejected rows are in the import report with their line numbers. ' +
+          'Starting the campaign waits for the import: until it completes, a start answers 409 ' +
+          '`campaign.audience_importing`.',
+        consumes: ['multipart/form-data', 'text/csv'],
+        params: IdParams,
+        querystring: ImportOptionsQuery,
+        response: { 202: JobSchema, ...problems(400, 401, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
       const ws = request.workspace;
-      let job: Job;
-      if (request.isMultipart()) {
-        const { fields, file } = await singleFilePart(request, uploadLimitBytes);
-        const options = readOptions({ ...request.query, ...fields }, '');
-        job = await importer.submit(ws, file, options);
-      } else {
-        const body = request.body as Readable | undefined;
-        if (body === undefined || typeof (body as Readable).pipe !== 'function') {
-          throw new KurirError(
-            'request.unsupported_media_type',
-            'Send the CSV as multipart/form-data (field `file`) or as a text/csv body',
-          );
-        }
-        const options = readOptions(request.query, '');
-        job = await importer.submit(
-          ws,
-          { stream: body, fileName: 'upload.csv', contentType: 'text/csv' },
-          options,
+      const campaign = await store.campaigns.get(ws.id, request.params.id);
+      if (campaign === null) {
+        throw new KurirError('campaign.not_found', `No campaign ${request.params.id} in this workspace`);
+      }
+      if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {
+        throw new KurirError(
+          'campaign.invalid_state',
+          `Campaign ${campaign.id} is ${campaign.status}; only a draft or scheduled campaign takes a new audience`,
         );
       }
+      const job = await submit(request, { recordMembers: true });
+      await campaigns.update(ws.id, campaign.id, { audience: { importId: job.id } });
       return reply
         .code(202)
         .header('location', `/v1/contacts/import/${job.id}`)

@@ -20,6 +20,8 @@ export interface ImportRequest {
   tagSeparator?: string;
   /** Detected from the header when absent. */
   delimiter?: Delimiter;
+  /** Note which contacts the file lists: set for a campaign's audience upload. */
+  recordMembers?: boolean;
 }
 
 /** Separators used when the request names none; stored in the job as a set of characters. */
@@ -53,5 +55,6 @@ export function importOptions(request: ImportRequest, shape: CsvShape): ImportOp
     tags: normaliseTags(request.tags ?? []),
     tagSeparator: request.tagSeparator ?? DEFAULT_TAG_SEPARATORS,
     delimiter: shape.delimiter,
+    ...(request.recordMembers === true ? { recordMembers: true } : {}),
   };
 }

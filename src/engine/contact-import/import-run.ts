@@ -203,6 +203,7 @@ async function writeChunk(
           job.options.onDuplicate,
           deps.clock.now(),
           deps.newId,
+          job.options.recordMembers === true ? job.id : null,
         );
         await tx.contacts.recordFieldKeys(job.workspaceId, chunk.fieldKeys);
         await tx.jobs.recordBatch(job.id, chunk.bytes, { ...emptyCounts(), ...written });

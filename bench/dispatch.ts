@@ -9,149 +9,74 @@
  * Real clock, real randomness, the in-process simulator (delivery receipts on, read off).
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { pino } from 'pino';
 import type { Campaign } from '../src/domain/campaign.ts';
 import { newId } from '../src/domain/id.ts';
 import type { Sender } from '../src/domain/sender.ts';
 import type { Driver } from '../src/drivers/driver.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
-import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
-import { Engine } from '../src/engine/engine.ts';
-import { FileStorage } from '../src/store/file-storage.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
+import {
+  addSimulatorSenders,
+  addTemplate,
+  benchDrivers,
+  benchEngine,
+  freshStore,
+  seedContacts,
+  untilConnected,
+} from './bench-setup.ts';
 import { PeakRss, percentile, verdict } from './measure.ts';
-
-/** One derived key for the whole file: deriving is deliberately slow. */
-const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 const [recipients = 100_000, senderCount = 50, expansionSize = 1_000_000] = process.argv.slice(2).map(Number);
 const clock = new SystemClock();
 const random = new SystemRandom();
 const ids = (prefix: string) => newId(prefix, clock.now(), random);
-const log = pino({ level: 'silent' });
-
-/** Writes contacts with straight SQL: the benchmark measures sending, not importing. */
-function seedContacts(file: string, workspaceId: string, count: number): void {
-  const db = new DatabaseSync(file);
-  db.exec('PRAGMA busy_timeout = 5000');
-  db.prepare(
-    `INSERT INTO contacts (id, workspace_id, phone, name, fields, tags, status, consent_at, consent_source, created_at, updated_at)
-     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-     SELECT 'ct_' || printf('%026d', i), ?2, '+4915' || (100000000 + i), 'Person ' || i, '{}', '[]', NULL, NULL, NULL, ?3, ?3
-       FROM n`,
-  ).run(count, workspaceId, clock.now());
-  db.close();
-}
-
-async function freshStore(label: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kurir-bench-${label}-`));
-  const file = path.join(dir, 'kurir.db');
-  const store = await openStore({ kind: 'sqlite', file });
-  const workspace = await store.workspaces.create({
-    id: ids('ws'),
-    name: 'Bench',
-    defaultCountry: 'DE',
-    createdAt: clock.now(),
-  });
-  return { dir, file, store, workspace };
-}
 
 async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number }> {
-  const { dir, file, store, workspace } = await freshStore('dispatch');
+  const bench = await freshStore('dispatch', clock, ids);
+  const { store, workspace } = bench;
   const network = new SimulatorNetwork(
     { clock, random },
     { receipts: { deliveredAfterMs: [50, 500], readAfterMs: null } },
   );
   const sendStarted = new Map<string, number>();
-  const factory = new KurirDriverFactory({
-    clock,
-    random,
-    log,
-    simulator: network,
-    store,
-    secrets: testSecrets,
-  });
-  const engine = new Engine({
-    store,
-    clock,
-    random,
-    log,
-    newId: ids,
-    secrets: testSecrets,
-    drivers: {
-      // Notes when each part reaches the driver, for claim-to-send latency.
-      async create(sender: Sender): Promise<Driver> {
-        const driver = await factory.create(sender);
-        const send = driver.send.bind(driver);
-        driver.send = (part) => {
-          sendStarted.set(part.id, clock.now());
-          return send(part);
-        };
-        return driver;
+  const factory = benchDrivers(bench, { clock, random, network });
+  const engine = benchEngine(
+    bench,
+    { clock, random, ids, network },
+    {
+      drivers: {
+        // Notes when each part reaches the driver, for claim-to-send latency.
+        async create(sender: Sender): Promise<Driver> {
+          const driver = await factory.create(sender);
+          const send = driver.send.bind(driver);
+          driver.send = (part) => {
+            sendStarted.set(part.id, clock.now());
+            return send(part);
+          };
+          return driver;
+        },
       },
+      settings: { reconcileGraceMs: 120_000 },
     },
-    probeMedia: async () => ({ size: 0, contentType: null }),
-    files: new FileStorage(path.join(dir, 'files')),
-    fetchMedia: async () => {
-      throw new Error('no network here');
-    },
-    imageMaxBytes: 350 * 1024,
-    mediaUrl: (a) => a.url ?? '',
-    settings: {
-      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-      claimBatch: 50,
-      maxInFlightPerSender: 16,
-      reconcileGraceMs: 120_000,
-    },
-  });
+  );
   try {
     process.stdout.write(`seeding ${recipients} contacts and ${senderCount} senders… `);
-    seedContacts(file, workspace.id, recipients);
-    const template = await store.templates.create({
-      id: ids('tpl'),
-      workspaceId: workspace.id,
-      name: 'Bench',
-      variants: ['{Hi|Hello} {{firstName}}, this is a benchmark message'],
-      attachments: [],
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
-    const senderIds: string[] = [];
-    for (let i = 0; i < senderCount; i++) {
-      const sender = await store.senders.create({
-        id: ids('snd'),
-        workspaceId: workspace.id,
-        name: `S${i}`,
-        driver: 'simulator',
-        config: { phone: `+1555${String(1_000_000 + i)}`, autoPair: true },
-        phone: null,
-        connection: 'pairing',
-        connectionReason: null,
-        quotas: {},
-        pausedReason: null,
-        health: 100,
-        createdAt: clock.now(),
-        updatedAt: clock.now(),
-      });
-      senderIds.push(sender.id);
-    }
+    seedContacts(bench.file, workspace.id, recipients, clock.now());
+    const templateId = await addTemplate(
+      bench,
+      clock,
+      ids,
+      'Bench',
+      '{Hi|Hello} {{firstName}}, this is a benchmark message',
+    );
+    const senderIds = await addSimulatorSenders(bench, clock, ids, senderCount, 1_000_000);
     await engine.start();
-    for (;;) {
-      const connected = senderIds.every((id) => engine.sessions.get(id)?.canSend());
-      if (connected) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilConnected(engine, senderIds);
     console.log('done');
     const campaign = await engine.campaigns.create(workspace.id, {
       name: 'Bench',
-      templateId: template.id,
+      templateId,
       senderIds,
       pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
     });
@@ -187,67 +112,29 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
   } finally {
     await engine[Symbol.asyncDispose]();
     await network.close();
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bench.remove();
   }
 }
 
 async function expansionRun(): Promise<{ seconds: number; peak: number }> {
-  const { dir, file, store, workspace } = await freshStore('expand');
+  const bench = await freshStore('expand', clock, ids);
+  const { store, workspace } = bench;
   try {
     process.stdout.write(`seeding ${expansionSize} contacts… `);
-    seedContacts(file, workspace.id, expansionSize);
+    seedContacts(bench.file, workspace.id, expansionSize, clock.now());
     console.log('done');
-    const engine = new Engine({
-      store,
-      clock,
-      random,
-      log,
-      newId: ids,
-      secrets: testSecrets,
-      drivers: new KurirDriverFactory({ clock, random, log, simulator: null, store, secrets: testSecrets }),
-      probeMedia: async () => ({ size: 0, contentType: null }),
-      files: new FileStorage(path.join(dir, 'files')),
-      fetchMedia: async () => {
-        throw new Error('no network here');
-      },
-      imageMaxBytes: 350 * 1024,
-      mediaUrl: () => '',
-      settings: {
-        retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-        claimBatch: 50,
-        maxInFlightPerSender: 16,
-        reconcileGraceMs: 1,
-      },
-    });
-    const template = await store.templates.create({
-      id: ids('tpl'),
-      workspaceId: workspace.id,
-      name: 'Bench',
-      variants: ['Hi'],
-      attachments: [],
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
-    const sender = await store.senders.create({
-      id: ids('snd'),
-      workspaceId: workspace.id,
-      name: 'Offline',
-      driver: 'simulator',
-      config: { phone: '+15550000000' },
-      phone: null,
-      connection: 'disconnected',
-      connectionReason: null,
-      quotas: {},
-      pausedReason: null,
-      health: 100,
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
+    const engine = benchEngine(
+      bench,
+      { clock, random, ids, network: null },
+      { settings: { reconcileGraceMs: 1 } },
+    );
+    const templateId = await addTemplate(bench, clock, ids, 'Bench', 'Hi');
+    // Never connected: the engine is not started, expansion alone is measured.
+    const [senderId] = await addSimulatorSenders(bench, clock, ids, 1, 9_000_000);
     const campaign = await engine.campaigns.create(workspace.id, {
       name: 'Big',
-      templateId: template.id,
-      senderIds: [sender.id],
+      templateId,
+      senderIds: [senderId as string],
     });
     const running = { ...campaign, status: 'running' as const };
     await store.campaigns.transition(
@@ -266,8 +153,7 @@ async function expansionRun(): Promise<{ seconds: number; peak: number }> {
     await engine[Symbol.asyncDispose]();
     return { seconds, peak: peakMb };
   } finally {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bench.remove();
   }
 }
 

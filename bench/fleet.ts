@@ -7,114 +7,55 @@
  * Targets (issue): ≥ 3,000 messages/s and selection < 50 µs per message on 2 cores.
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { pino } from 'pino';
 import { newId } from '../src/domain/id.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
-import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
-import { Engine } from '../src/engine/engine.ts';
-import { FileStorage } from '../src/store/file-storage.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { SecretBox } from '../src/system/secret-box.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
+import {
+  addSimulatorSenders,
+  addTemplate,
+  benchEngine,
+  freshStore,
+  seedContacts,
+  untilConnected,
+} from './bench-setup.ts';
 import { PeakRss, verdict } from './measure.ts';
 
 const [recipients = 200_000, senderCount = 1000] = process.argv.slice(2).map(Number);
 const clock = new SystemClock();
 const random = new SystemRandom();
 const ids = (prefix: string) => newId(prefix, clock.now(), random);
-const log = pino({ level: 'silent' });
-const secrets = new SecretBox('kurir-bench-secret-not-for-production');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurir-bench-fleet-'));
-const file = path.join(dir, 'kurir.db');
-const store = await openStore({ kind: 'sqlite', file });
-const workspace = await store.workspaces.create({
-  id: ids('ws'),
-  name: 'Bench',
-  defaultCountry: 'DE',
-  createdAt: clock.now(),
-});
+const bench = await freshStore('fleet', clock, ids);
+const { store, workspace } = bench;
 process.stdout.write(`seeding ${recipients} contacts and ${senderCount} senders… `);
-const db = new DatabaseSync(file);
-db.prepare(
-  `INSERT INTO contacts (id, workspace_id, phone, name, fields, tags, created_at, updated_at)
-   WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-   SELECT 'ct_' || printf('%026d', i), ?2, '+4915' || (100000000 + i), 'Person ' || i, '{}', '[]', ?3, ?3 FROM n`,
-).run(recipients, workspace.id, clock.now());
-db.close();
+seedContacts(bench.file, workspace.id, recipients, clock.now());
 const network = new SimulatorNetwork(
   { clock, random },
   { receipts: { deliveredAfterMs: [50, 500], readAfterMs: null } },
 );
 let selectionMs = 0;
 let selected = 0;
-const engine = new Engine({
-  store,
-  clock,
-  random,
-  log,
-  newId: ids,
-  secrets,
-  drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets }),
-  probeMedia: async () => ({ size: 0, contentType: null }),
-  files: new FileStorage(path.join(dir, 'files')),
-  fetchMedia: async () => {
-    throw new Error('no network here');
+const engine = benchEngine(
+  bench,
+  { clock, random, ids, network },
+  {
+    settings: { maxInFlightPerSender: 4 },
+    timing: () => performance.now(),
+    onSelection: (s) => {
+      selectionMs += s.ms;
+      selected += s.messages;
+    },
   },
-  imageMaxBytes: 350 * 1024,
-  mediaUrl: () => '',
-  settings: {
-    retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-    claimBatch: 50,
-    maxInFlightPerSender: 4,
-    reconcileGraceMs: 60_000,
-  },
-  timing: () => performance.now(),
-  onSelection: (s) => {
-    selectionMs += s.ms;
-    selected += s.messages;
-  },
-});
-const template = await store.templates.create({
-  id: ids('tpl'),
-  workspaceId: workspace.id,
-  name: 'Fleet',
-  variants: ['Hello {{name}}'],
-  attachments: [],
-  createdAt: clock.now(),
-  updatedAt: clock.now(),
-});
-const senderIds: string[] = [];
-for (let i = 0; i < senderCount; i++) {
-  const sender = await store.senders.create({
-    id: ids('snd'),
-    workspaceId: workspace.id,
-    name: `S${i}`,
-    driver: 'simulator',
-    config: { phone: `+1555${String(3_000_000 + i)}`, autoPair: true },
-    phone: null,
-    connection: 'pairing',
-    connectionReason: null,
-    quotas: {},
-    pausedReason: null,
-    health: 100,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  });
-  senderIds.push(sender.id);
-}
+);
+const templateId = await addTemplate(bench, clock, ids, 'Fleet', 'Hello {{name}}');
+const senderIds = await addSimulatorSenders(bench, clock, ids, senderCount, 3_000_000);
 await engine.start();
-while (!senderIds.every((id) => engine.sessions.get(id)?.canSend()))
-  await new Promise((r) => setTimeout(r, 20));
+await untilConnected(engine, senderIds);
 console.log('done');
 const campaign = await engine.campaigns.create(workspace.id, {
   name: 'Fleet',
-  templateId: template.id,
+  templateId,
   senderIds,
   pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
 });
@@ -137,8 +78,7 @@ console.log(
 );
 await engine[Symbol.asyncDispose]();
 await network.close();
-await store.close();
-fs.rmSync(dir, { recursive: true, force: true });
+await bench.remove();
 console.log('\nagainst the targets (2-core machine):');
 console.log(verdict('messages/s end to end', rate, '>=', 3000));
 console.log(verdict('sender selection (µs per message)', perMessageUs, '<', 50));

@@ -8,32 +8,20 @@
  * In-process simulator, SQLite file store.
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { pino } from 'pino';
 import type { Clock } from '../src/domain/clock.ts';
 import { newId } from '../src/domain/id.ts';
 import { presetGapsSeconds } from '../src/domain/pacing/pacing-policy.ts';
 import type { Random } from '../src/domain/random.ts';
 import { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
-import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
-import { Engine } from '../src/engine/engine.ts';
-import { FileStorage } from '../src/store/file-storage.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { SecretBox } from '../src/system/secret-box.ts';
+import type { Engine } from '../src/engine/engine.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
 import { SystemRandom } from '../src/system/system-random.ts';
 import { ManualClock } from '../test/support/manual-clock.ts';
+import { addSimulatorSenders, addTemplate, benchEngine, freshStore, seedContacts } from './bench-setup.ts';
 import { percentile, verdict } from './measure.ts';
-
-/** One derived key for the whole file: deriving is deliberately slow. */
-const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
 
 const SENDERS = 20;
 const realSeconds = Number(process.argv[2] ?? 120);
-const log = pino({ level: 'silent' });
 
 interface Run {
   engine: Engine;
@@ -47,81 +35,20 @@ type Trace = (t: { senderId: string; plannedAt: number; startedAt: number }) => 
 
 async function setup(clock: Clock, random: Random, contacts: number, trace?: Trace): Promise<Run> {
   const ids = (prefix: string) => newId(prefix, clock.now(), random);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurir-bench-pacing-'));
-  const file = path.join(dir, 'kurir.db');
-  const store = await openStore({ kind: 'sqlite', file });
-  const workspace = await store.workspaces.create({
-    id: ids('ws'),
-    name: 'Bench',
-    defaultCountry: 'DE',
-    createdAt: clock.now(),
-  });
-  const db = new DatabaseSync(file);
-  db.prepare(
-    `INSERT INTO contacts (id, workspace_id, phone, name, fields, tags, created_at, updated_at)
-     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-     SELECT 'ct_' || printf('%026d', i), ?2, '+4915' || (100000000 + i), 'Person ' || i, '{}', '[]', ?3, ?3 FROM n`,
-  ).run(contacts, workspace.id, clock.now());
-  db.close();
+  const bench = await freshStore('pacing', clock, ids);
+  const { workspace } = bench;
+  seedContacts(bench.file, workspace.id, contacts, clock.now());
   const network = new SimulatorNetwork(
     { clock, random },
     { receipts: { deliveredAfterMs: [200, 1500], readAfterMs: null } },
   );
-  const engine = new Engine({
-    store,
-    clock,
-    random,
-    log,
-    newId: ids,
-    secrets: testSecrets,
-    drivers: new KurirDriverFactory({ clock, random, log, simulator: network, store, secrets: testSecrets }),
-    probeMedia: async () => ({ size: 0, contentType: null }),
-    files: new FileStorage(path.join(dir, 'files')),
-    fetchMedia: async () => {
-      throw new Error('no network here');
-    },
-    imageMaxBytes: 350 * 1024,
-    mediaUrl: () => '',
-    settings: {
-      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-      claimBatch: 50,
-      maxInFlightPerSender: 16,
-      reconcileGraceMs: 60_000,
-    },
-    ...(trace ? { trace } : {}),
-  });
-  const template = await store.templates.create({
-    id: ids('tpl'),
-    workspaceId: workspace.id,
-    name: 'Pacing',
-    variants: ['Hello {{name}}'],
-    attachments: [],
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  });
-  const senderIds: string[] = [];
-  for (let i = 0; i < SENDERS; i++) {
-    const sender = await store.senders.create({
-      id: ids('snd'),
-      workspaceId: workspace.id,
-      name: `S${i}`,
-      driver: 'simulator',
-      config: { phone: `+1555${String(2_000_000 + i)}`, autoPair: true },
-      phone: null,
-      connection: 'pairing',
-      connectionReason: null,
-      quotas: {},
-      pausedReason: null,
-      health: 100,
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
-    senderIds.push(sender.id);
-  }
+  const engine = benchEngine(bench, { clock, random, ids, network }, trace ? { trace } : {});
+  const templateId = await addTemplate(bench, clock, ids, 'Pacing', 'Hello {{name}}');
+  const senderIds = await addSimulatorSenders(bench, clock, ids, SENDERS, 2_000_000);
   await engine.start();
   const campaign = await engine.campaigns.create(workspace.id, {
     name: 'Pacing',
-    templateId: template.id,
+    templateId,
     senderIds,
     pacing: { preset: 'short' },
   });
@@ -133,8 +60,7 @@ async function setup(clock: Clock, random: Random, contacts: number, trace?: Tra
     close: async () => {
       await engine[Symbol.asyncDispose]();
       await network.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await bench.remove();
     },
   };
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/api/create-app.ts';
 import { newId } from '../../src/domain/id.ts';
@@ -10,20 +9,14 @@ import type { MakeSocket } from '../../src/drivers/baileys/socket-like.ts';
 import { SimulatorNetwork } from '../../src/drivers/simulator/simulator-network.ts';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/engine/api-keys.ts';
 import { ContactImporter } from '../../src/engine/contact-import/contact-importer.ts';
-import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
-import { createLogger } from '../../src/system/logger.ts';
-import { SecretBox } from '../../src/system/secret-box.ts';
 import { ManualClock } from './manual-clock.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { type Backend, openTestStore, tempDir } from './stores.ts';
-import { settle } from './test-engine.ts';
-
-/** One derived key for the whole file: deriving is deliberately slow. */
-const testSecrets = new SecretBox('kurir-test-secret-not-for-production');
+import { capturedLog, newTestEngine, runUntil } from './test-engine.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -66,14 +59,7 @@ export async function createTestApp(
   const clock = new ManualClock();
   const random = new SeededRandom(11);
   const ids = (prefix: string) => newId(prefix, clock.now(), random);
-  let output = '';
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      output += chunk.toString();
-      done();
-    },
-  });
-  const log = createLogger({ level: 'debug', format: 'json', destination: sink });
+  const { log, logs } = capturedLog();
   const files = new FileStorage(path.join(dir, 'files'));
   const uploadLimitBytes = options.uploadLimitBytes ?? 50 * 1024 * 1024;
   const importer = new ContactImporter({ store, files, clock, newId: ids, log, uploadLimitBytes });
@@ -88,38 +74,14 @@ export async function createTestApp(
   );
   const mediaUrl = (a: { url?: string; fileId?: string }, workspaceId: string) =>
     a.url ?? files.path(workspaceId, a.fileId ?? '');
-  const engine = new Engine({
-    store,
-    clock,
-    random,
-    log,
-    newId: ids,
-    secrets: testSecrets,
-    drivers: new KurirDriverFactory({
-      clock,
-      random,
-      log,
-      simulator: network,
-      store,
-      secrets: testSecrets,
-      ...(options.baileysSocket === undefined ? {} : { baileysSocket: options.baileysSocket }),
-    }),
-    probeMedia: options.probeMedia ?? (async () => ({ size: 1000, contentType: 'image/png' })),
-    files: files,
-    fetchMedia:
-      options.fetchMedia ??
-      (async () => {
-        throw new Error('no network in tests');
-      }),
-    imageMaxBytes: 350 * 1024,
-    mediaUrl,
-    settings: {
-      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-      claimBatch: 20,
-      maxInFlightPerSender: 8,
-      reconcileGraceMs: 60_000,
+  const engine = newTestEngine(
+    { store, clock, random, log, ids, network, files, baileysSocket: options.baileysSocket },
+    {
+      mediaUrl,
+      ...(options.probeMedia === undefined ? {} : { probeMedia: options.probeMedia }),
+      ...(options.fetchMedia === undefined ? {} : { fetchMedia: options.fetchMedia }),
     },
-  });
+  );
   await engine.start();
   const events: KurirEvent[] = [];
   engine.bus.subscribe((e) => events.push(e));
@@ -146,16 +108,8 @@ export async function createTestApp(
     importer,
     workspace,
     auth: { authorization: `Bearer ${secret}` },
-    logs: () => output,
-    async runUntil(until, { stepMs = 100, maxMs = 3_600_000 } = {}) {
-      const end = clock.now() + maxMs;
-      await settle();
-      while (!(await until())) {
-        if (clock.now() >= end) throw new Error(`condition not reached within ${maxMs} ms of simulated time`);
-        clock.advance(stepMs);
-        await settle();
-      }
-    },
+    logs,
+    runUntil: (until, options) => runUntil(clock, until, options),
     otherWorkspace: async () => {
       const other = await store.workspaces.create({
         id: ids('ws'),

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { newId } from '../../src/domain/id.ts';
+import type { Random } from '../../src/domain/random.ts';
 import type { Sender } from '../../src/domain/sender.ts';
 import type { Template } from '../../src/domain/template.ts';
 import type { Workspace } from '../../src/domain/workspace.ts';
@@ -12,7 +14,7 @@ import {
 } from '../../src/drivers/simulator/simulator-network.ts';
 import type { CampaignDefinition } from '../../src/engine/campaign-validation.ts';
 import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
-import { Engine, type EngineSettings } from '../../src/engine/engine.ts';
+import { Engine, type EngineDeps, type EngineSettings } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -58,6 +60,92 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** A JSON logger at debug level whose output the test can read back. */
+export function capturedLog(): { log: Logger; logs: () => string } {
+  let output = '';
+  const log = createLogger({
+    level: 'debug',
+    format: 'json',
+    destination: new Writable({
+      write(chunk, _e, done) {
+        output += chunk.toString();
+        done();
+      },
+    }),
+  });
+  return { log, logs: () => output };
+}
+
+/** Moves `clock` in steps, letting promises and I/O run between them, until `until` holds. */
+export async function runUntil(
+  clock: ManualClock,
+  until: () => Promise<boolean> | boolean,
+  { stepMs = 100, maxMs = 3_600_000 }: { stepMs?: number; maxMs?: number } = {},
+): Promise<void> {
+  const end = clock.now() + maxMs;
+  await settle();
+  while (!(await until())) {
+    if (clock.now() >= end) throw new Error(`condition not reached within ${maxMs} ms of simulated time`);
+    clock.advance(stepMs);
+    await settle();
+  }
+}
+
+/**
+ * The engine as tests run it: drivers on `network` (and Baileys on `baileysSocket`), test
+ * secrets and settings; `overrides` replaces the media stand-ins or any setting.
+ */
+export function newTestEngine(
+  deps: {
+    store: Store;
+    clock: ManualClock;
+    random: Random;
+    log: Logger;
+    ids: (prefix: string) => string;
+    network: SimulatorNetwork;
+    files: FileStorage;
+    baileysSocket?: MakeSocket | undefined;
+  },
+  overrides: Partial<Pick<EngineDeps, 'probeMedia' | 'fetchMedia' | 'mediaUrl'>> & {
+    settings?: Partial<EngineSettings> | undefined;
+  } = {},
+): Engine {
+  const { store, clock, random, log, network, files } = deps;
+  const { settings, ...media } = overrides;
+  return new Engine({
+    store,
+    clock,
+    random,
+    log,
+    newId: deps.ids,
+    secrets: testSecrets,
+    drivers: new KurirDriverFactory({
+      clock,
+      random,
+      log,
+      simulator: network,
+      store,
+      secrets: testSecrets,
+      ...(deps.baileysSocket === undefined ? {} : { baileysSocket: deps.baileysSocket }),
+    }),
+    probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
+    files,
+    fetchMedia: async () => {
+      throw new Error('no network here');
+    },
+    imageMaxBytes: 350 * 1024,
+    mediaUrl: (a) => a.url ?? `file:${a.fileId}`,
+    ...media,
+    settings: {
+      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
+      claimBatch: 20,
+      maxInFlightPerSender: 8,
+      reconcileGraceMs: 60_000,
+      ...settings,
+    },
+  });
+}
+
 /**
  * The real engine on a fresh store, with a manual clock and the in-process simulator
  * (receipts after fixed delays), no real sleeps anywhere.
@@ -77,52 +165,24 @@ export async function createTestEngine(
   const clock = new ManualClock();
   const random = new SeededRandom(21);
   const ids = (prefix: string) => newId(prefix, clock.now(), random);
-  let output = '';
-  const log = createLogger({
-    level: 'debug',
-    format: 'json',
-    destination: new Writable({
-      write(chunk, _e, done) {
-        output += chunk.toString();
-        done();
-      },
-    }),
-  });
+  const { log, logs } = capturedLog();
   const network = new SimulatorNetwork(
     { clock, random: new SeededRandom(5) },
     { receipts: { deliveredAfterMs: [100, 100], readAfterMs: [500, 500] }, ...options.network },
   );
-  const engine = new Engine({
-    store,
-    clock,
-    random,
-    log,
-    newId: ids,
-    secrets: testSecrets,
-    drivers: new KurirDriverFactory({
+  const engine = newTestEngine(
+    {
+      store,
       clock,
       random,
       log,
-      simulator: network,
-      store,
-      secrets: testSecrets,
-      ...(options.baileysSocket === undefined ? {} : { baileysSocket: options.baileysSocket }),
-    }),
-    probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
-    files: new FileStorage(path.join(tempDir('kurir-engine'), 'files')),
-    fetchMedia: async () => {
-      throw new Error('no network here');
+      ids,
+      network,
+      files: new FileStorage(path.join(tempDir('kurir-engine'), 'files')),
+      baileysSocket: options.baileysSocket,
     },
-    imageMaxBytes: 350 * 1024,
-    mediaUrl: (a) => a.url ?? `file:${a.fileId}`,
-    settings: {
-      retry: { maxAttempts: 3, baseMs: 2000, maxMs: 60_000 },
-      claimBatch: 20,
-      maxInFlightPerSender: 8,
-      reconcileGraceMs: 60_000,
-      ...options.settings,
-    },
-  });
+    { settings: options.settings },
+  );
   const events: KurirEvent[] = [];
   engine.bus.subscribe((e) => events.push(e));
   const existing = options.store === undefined ? [] : await store.workspaces.list();
@@ -143,7 +203,7 @@ export async function createTestEngine(
     workspace,
     events,
     ids,
-    logs: () => output,
+    logs,
     async addContacts(n, extra) {
       const made: string[] = [];
       for (let k = 0; k < n; k++) {
@@ -201,15 +261,7 @@ export async function createTestEngine(
     async campaign(definition) {
       return engine.campaigns.create(workspace.id, { name: 'Campaign', ...definition });
     },
-    async runUntil(until, { stepMs = 100, maxMs = 3_600_000 } = {}) {
-      const end = clock.now() + maxMs;
-      await settle();
-      while (!(await until())) {
-        if (clock.now() >= end) throw new Error(`condition not reached within ${maxMs} ms of simulated time`);
-        clock.advance(stepMs);
-        await settle();
-      }
-    },
+    runUntil: (until, options) => runUntil(clock, until, options),
     async [Symbol.asyncDispose]() {
       await engine[Symbol.asyncDispose]();
       await network.close();

@@ -115,6 +115,7 @@ export function requireMove(
   }
 }
 
+/** Scheduled, running or paused: a campaign that must be stopped before it is deleted. */
 export function isActive(status: CampaignStatus): boolean {
   return status === 'running' || status === 'paused' || status === 'scheduled';
 }

@@ -10,19 +10,6 @@
 export const messageStates = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
 export type MessageState = (typeof messageStates)[number];
 
-/** States a message never leaves (delivered and read only move forward along the success path). */
-export const finalStates: readonly MessageState[] = ['sent', 'delivered', 'read', 'failed', 'skipped'];
-
-export const skipReasons = [
-  'suppressed',
-  'invalid_phone',
-  'duplicate',
-  'not_on_whatsapp',
-  'opted_out',
-  'campaign_stopped',
-] as const;
-export type SkipReason = (typeof skipReasons)[number];
-
 export interface Message {
   id: string;
   workspaceId: string;

@@ -1,3 +1,5 @@
+import { normaliseLabel } from './contact.ts';
+
 /**
  * Words that mean "stop messaging me", in the languages of Kurir's users so far. A reply
  * that is one of them (ignoring case, spaces and punctuation) opts the sender out. A
@@ -30,11 +32,7 @@ export const defaultOptOutKeywords = [
   'durdur', // Turkish
 ];
 
-export function isOptOut(text: string, keywords: readonly string[] = defaultOptOutKeywords): boolean {
-  const normalised = text
-    .trim()
-    .toLowerCase()
-    .replace(/[\s]+/g, ' ')
-    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  return normalised.length > 0 && keywords.includes(normalised);
+export function isOptOut(text: string): boolean {
+  const normalised = normaliseLabel(text).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  return normalised.length > 0 && defaultOptOutKeywords.includes(normalised);
 }

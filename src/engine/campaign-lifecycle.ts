@@ -1,10 +1,17 @@
 import type { Logger } from 'pino';
-import { type Campaign, type CampaignStatus, emptyCounts, requireMove } from '../domain/campaign.ts';
+import {
+  type Campaign,
+  type CampaignStatus,
+  emptyCounts,
+  isActive,
+  requireMove,
+} from '../domain/campaign.ts';
 import type { CancelTimer, Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
+import type { MediaProbe } from '../domain/media.ts';
 import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
-import { canSend, type Sender, type SenderDriverKind } from '../domain/sender.ts';
+import type { Sender, SenderDriverKind } from '../domain/sender.ts';
 import type { CampaignDraft } from '../store/campaigns.ts';
 import type { Store } from '../store/store.ts';
 import type { AudienceExpander } from './audience-expander.ts';
@@ -13,7 +20,6 @@ import {
   checkAudienceReady,
   checkDefinition,
   checkMedia,
-  type MediaProbe,
 } from './campaign-validation.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { EventBus, KurirEventType } from './event-bus.ts';
@@ -210,7 +216,7 @@ export class CampaignLifecycle {
 
   async delete(workspaceId: string, id: string): Promise<void> {
     const campaign = await this.#get(workspaceId, id);
-    if (campaign.status === 'running' || campaign.status === 'paused' || campaign.status === 'scheduled') {
+    if (isActive(campaign.status)) {
       throw new KurirError(
         'campaign.invalid_state',
         `Campaign ${id} is ${campaign.status}; stop it before deleting it`,
@@ -250,14 +256,10 @@ export class CampaignLifecycle {
    */
   async senderChanged(sender: Sender): Promise<void> {
     const { store, sessions } = this.#deps;
-    const usable = (id: string) => {
-      const s = sessions.get(id);
-      return s !== undefined && canSend(s.sender);
-    };
     for (const campaignId of await store.campaigns.usingSender(sender.id, ['running', 'paused'])) {
       const c = await store.campaigns.find(campaignId);
       if (c === null) continue;
-      const anyUsable = c.senderIds.some(usable);
+      const anyUsable = c.senderIds.some((id) => sessions.get(id)?.canSend() === true);
       if (c.status === 'running' && !anyUsable && sender.connection !== 'disconnected') {
         await this.#move(c, ['running'], { status: 'paused', pauseReason: 'no_sender' }, 'campaign.paused', {
           reason: 'no_sender',

@@ -2,12 +2,9 @@ import type { Audience, SenderStrategy } from '../domain/campaign.ts';
 import { type FieldError, KurirError } from '../domain/errors.ts';
 import { type MediaProbe, mediaLimitsFor, mediaTypes } from '../domain/media.ts';
 import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
-import { isValidZone, type SendWindow } from '../domain/pacing/send-window.ts';
+import { isValidZone, minutesOfDay, type SendWindow } from '../domain/pacing/send-window.ts';
 import type { SenderDriverKind } from '../domain/sender.ts';
 import type { Attachment, Template } from '../domain/template.ts';
-
-export type { MediaProbe };
-
 import type { Store } from '../store/store.ts';
 
 export interface CampaignDefinition {
@@ -19,11 +16,6 @@ export interface CampaignDefinition {
   pacing: PacingInput;
   window: SendWindow | null;
   startAt: number | null;
-}
-
-function hm(text: string): number {
-  const [h, m] = text.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
 }
 
 /**
@@ -96,7 +88,7 @@ export async function checkDefinition(
     if (!isValidZone(d.window.timezone)) {
       errors.push({ pointer: '/window/timezone', detail: 'is not an IANA time zone such as Europe/Berlin' });
     }
-    if (hm(d.window.from) === hm(d.window.to)) {
+    if (minutesOfDay(d.window.from) === minutesOfDay(d.window.to)) {
       errors.push({
         pointer: '/window/to',
         detail: 'must differ from `from` (a window of no time never opens)',

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
 import type { Fleet, SenderOutcome } from './fleet.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type Delivery, deliver, type SenderSignal } from './message-delivery.ts';
+import { type Delivery, type DeliveryDeps, deliver, type SenderSignal } from './message-delivery.ts';
 import { publishSettlements } from './message-events.ts';
 import type { OptOuts } from './opt-outs.ts';
 import { type Checked, prechecks } from './prechecks.ts';
@@ -63,6 +63,8 @@ export class Dispatcher {
   /** Campaign → workspace, for events about settled rows of campaigns no longer running. */
   readonly #workspaceOf = new Map<string, string>();
   readonly #settles: GroupCommit<Settlement>;
+  /** What every send needs, built once: the deps never change after construction. */
+  readonly #delivery: DeliveryDeps;
   #timer: CancelTimer | null = null;
   #timerAt = Number.POSITIVE_INFINITY;
   #ticking = false;
@@ -72,6 +74,12 @@ export class Dispatcher {
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     this.#settles = new GroupCommit((items) => this.#writeSettlements(items));
+    this.#delivery = {
+      ...deps,
+      retry: deps.settings.retry,
+      reconcileGraceMs: deps.settings.reconcileGraceMs,
+      wait: (ms, onCancel) => this.#wait(ms, onCancel),
+    };
   }
 
   /** Loads every running campaign and starts sending. */
@@ -161,6 +169,8 @@ export class Dispatcher {
       }
       const selecting = this.#deps.timing?.() ?? 0;
       const ready = new Map<string, { session: SenderSession; pace: SenderPace; plannedAt: number }>();
+      const tracing = this.#deps.trace !== undefined;
+      const leastLoaded = run.campaign.senderStrategy === 'least_loaded';
       const candidates: Candidate[] = [];
       for (const senderId of run.campaign.senderIds) {
         if (!fleet.usable(senderId, now)) continue;
@@ -181,9 +191,12 @@ export class Dispatcher {
           run.unpaced ? this.#deps.settings.claimBatch : 1,
         );
         if (room <= 0) continue;
-        candidates.push({ senderId, room, load: pace.inFlight + pace.recentCount(now, 3_600_000) });
+        // Only `least_loaded` reads the load.
+        const load = leastLoaded ? pace.inFlight + pace.recentCount(now, 3_600_000) : 0;
+        candidates.push({ senderId, room, load });
         // When this sender's next send was due (its gap, quota or cap): how late it starts.
-        ready.set(senderId, { session, pace, plannedAt: pace.readyAt(pace.nextFreeAt, quotas, cap) });
+        const plannedAt = tracing ? pace.readyAt(pace.nextFreeAt, quotas, cap) : 0;
+        ready.set(senderId, { session, pace, plannedAt });
       }
       if (candidates.length === 0) continue;
       const assign = makeAssigner(
@@ -330,18 +343,7 @@ export class Dispatcher {
       }
       for (const message of ready) {
         const flight = flights.get(message.id) as Flight;
-        const delivery = await deliver(
-          {
-            ...this.#deps,
-            retry: this.#deps.settings.retry,
-            reconcileGraceMs: this.#deps.settings.reconcileGraceMs,
-            wait: (ms, onCancel) => this.#wait(ms, onCancel),
-          },
-          run,
-          session,
-          message,
-          flight,
-        );
+        const delivery = await deliver(this.#delivery, run, session, message, flight);
         void settle(message, delivery);
       }
     })();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CancelTimer, Clock } from '../domain/clock.ts';
 import type { IdFactory } from '../domain/id.ts';
+import type { MediaProbe } from '../domain/media.ts';
 import type { Random } from '../domain/random.ts';
 import type { RetryPolicy } from '../domain/retry-policy.ts';
 import type { Attachment } from '../domain/template.ts';
@@ -10,7 +11,6 @@ import type { SecretBox } from '../system/secret-box.ts';
 import { AudienceExpander } from './audience-expander.ts';
 import { CampaignLifecycle } from './campaign-lifecycle.ts';
 import { ProgressTracker } from './campaign-progress.ts';
-import type { MediaProbe } from './campaign-validation.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { EventBus } from './event-bus.ts';
 import { defaultFleetSettings, Fleet, type FleetSettings } from './fleet.ts';
@@ -163,11 +163,6 @@ export class Engine {
   /** Encrypts a secret (a token, credentials) for the store. */
   seal(plain: string): string {
     return this.#deps.secrets.encrypt(plain);
-  }
-
-  /** Decrypts what `seal` made. */
-  open(sealed: string): string {
-    return this.#deps.secrets.decrypt(sealed);
   }
 
   /**

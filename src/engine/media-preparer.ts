@@ -19,7 +19,7 @@ export interface MediaPreparerDeps {
 }
 
 /** The largest source image Kurir will shrink (bigger ones are refused before the start). */
-export const SOURCE_IMAGE_LIMIT = 25 * 1024 * 1024;
+const SOURCE_IMAGE_LIMIT = 25 * 1024 * 1024;
 
 /** Tries from gentle to harsh; the first result under the limit wins. */
 const attempts = [

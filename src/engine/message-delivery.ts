@@ -43,7 +43,7 @@ const partTypeOf: Record<Attachment['type'], MessagePart['type']> = {
 };
 
 /** The parts of a message: its text, then one part per attachment (with its caption). */
-export function partsOf(
+function partsOf(
   run: RunningCampaign,
   message: ClaimedMessage,
   mediaUrl: DeliveryDeps['mediaUrl'],
@@ -51,9 +51,9 @@ export function partsOf(
   const parts: MessagePart[] = [];
   if (message.text.trim() !== '')
     parts.push({ id: message.waId, to: message.phone, type: 'text', text: message.text });
+  // The text was rendered at claim time and stored; only the captions and parameters are left.
   const rendered = run.renderFor(message, message.waId);
-  const attachments = rendered.attachments;
-  for (const [i, a] of attachments.entries()) {
+  for (const [i, a] of rendered.attachments.entries()) {
     const part: MessagePart = {
       // The first part always carries the message's own id: receipts are matched by it.
       id:

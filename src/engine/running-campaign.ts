@@ -1,6 +1,8 @@
 import type { Campaign } from '../domain/campaign.ts';
 import { type PacingPolicy, resolvePacing } from '../domain/pacing/pacing-policy.ts';
-import { type MessageRenderer, prepareMessage } from '../domain/template/render-message.ts';
+import { prepareExtras, prepareText, type RenderedExtras } from '../domain/template/render-message.ts';
+import type { RenderContact } from '../domain/template/render-template.ts';
+import type { RenderedVariant } from '../domain/template/render-variant.ts';
 import { waMessageId } from '../domain/wa-message-id.ts';
 import type { ClaimCandidate, ClaimPlan } from '../store/message-queue.ts';
 
@@ -22,7 +24,10 @@ export interface Flight {
 export class RunningCampaign {
   readonly campaign: Campaign;
   readonly policy: PacingPolicy;
-  readonly render: MessageRenderer;
+  /** Renders the text alone: what a claim stores. */
+  readonly renderText: (contact: RenderContact, seed: string) => RenderedVariant;
+  /** Renders the captions and template parameters: what a send adds to the stored text. */
+  readonly renderExtras: (contact: RenderContact, seed: string) => RenderedExtras;
   readonly flights = new Set<Flight>();
   readonly senderSet: ReadonlySet<string>;
   /** Round-robin position across passes. */
@@ -33,7 +38,9 @@ export class RunningCampaign {
     this.campaign = campaign;
     this.senderSet = new Set(campaign.senderIds);
     this.policy = resolvePacing(campaign.pacing);
-    this.render = prepareMessage(campaign.template ?? { variants: [''], attachments: [] });
+    const template = campaign.template ?? { variants: [''], attachments: [] };
+    this.renderText = prepareText(template);
+    this.renderExtras = prepareExtras(template);
   }
 
   get id(): string {
@@ -57,14 +64,18 @@ export class RunningCampaign {
     if (candidate.text !== null && candidate.variant !== null) {
       return { waId, text: candidate.text, variant: candidate.variant };
     }
-    const contact = candidate.contact ?? { name: null, status: null, fields: {} };
-    const rendered = this.render({ ...contact, phone: candidate.phone }, waId);
+    const rendered = this.renderText(recipient(candidate), waId);
     return { waId, text: rendered.text, variant: rendered.variantIndex };
   }
 
-  /** The whole message for this recipient (captions, template parameters), seeded like the text. */
-  renderFor(candidate: { contact: ClaimCandidate['contact']; phone: string }, waId: string) {
-    const contact = candidate.contact ?? { name: null, status: null, fields: {} };
-    return this.render({ ...contact, phone: candidate.phone }, waId);
+  /** The rest of the message for this recipient (captions, template parameters), seeded like the text. */
+  renderFor(candidate: { contact: ClaimCandidate['contact']; phone: string }, waId: string): RenderedExtras {
+    return this.renderExtras(recipient(candidate), waId);
   }
+}
+
+/** What a template reads of a claimed row's recipient; a bare phone has no name or fields. */
+function recipient(candidate: { contact: ClaimCandidate['contact']; phone: string }): RenderContact {
+  const contact = candidate.contact ?? { name: null, status: null, fields: {} };
+  return { ...contact, phone: candidate.phone };
 }

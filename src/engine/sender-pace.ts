@@ -1,5 +1,11 @@
 import { nextGapMs, type PacingPolicy } from '../domain/pacing/pacing-policy.ts';
-import { QUOTA_HORIZON_MS, type Quotas, quotaNextAllowed } from '../domain/pacing/quota.ts';
+import {
+  countAfter,
+  QUOTA_HORIZON_MS,
+  type Quotas,
+  quotaNextAllowed,
+  quotaRoom,
+} from '../domain/pacing/quota.ts';
 import type { Random } from '../domain/random.ts';
 
 /**
@@ -12,6 +18,7 @@ export class SenderPace {
   nextFreeAt = 0;
   inFlight = 0;
   #sentInRun = 0;
+  /** Claim instants, ascending. */
   #claims: number[];
   #lastDriverSendAt = 0;
 
@@ -30,22 +37,15 @@ export class SenderPace {
 
   /** How many more claims the quotas allow right now (a batch must not overshoot them). */
   quotaRoom(now: number, quotas: Quotas): number {
-    let room = Number.POSITIVE_INFINITY;
-    for (const [limit, span] of [
-      [quotas.perMinute, 60_000],
-      [quotas.perHour, 3_600_000],
-      [quotas.perDay, 86_400_000],
-    ] as const) {
-      if (limit === null || limit === undefined) continue;
-      const recent = this.#claims.filter((t) => t > now - span).length;
-      room = Math.min(room, Math.max(0, limit - recent));
-    }
-    return room;
+    return quotaRoom(this.#claims, quotas, now);
   }
 
   /** Records a claim and returns the wait before this sender's next one. */
   claimed(now: number, policy: PacingPolicy, random: Random): { gapMs: number; batchPause: boolean } {
-    this.#claims.push(now);
+    // Kept ascending (the quota counts search it), even should the wall clock step back.
+    let at = this.#claims.length;
+    while (at > 0 && (this.#claims[at - 1] as number) > now) at--;
+    this.#claims.splice(at, 0, now);
     if (this.#claims.length > 0 && (this.#claims[0] as number) <= now - QUOTA_HORIZON_MS) {
       this.#claims = this.#claims.filter((t) => t > now - QUOTA_HORIZON_MS);
     }
@@ -56,15 +56,7 @@ export class SenderPace {
 
   /** Claims in the last `spanMs`, for choosing the least loaded sender. */
   recentCount(now: number, spanMs: number): number {
-    const since = now - spanMs;
-    let lo = 0;
-    let hi = this.#claims.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#claims[mid] as number) <= since) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#claims.length - lo;
+    return countAfter(this.#claims, now - spanMs);
   }
 
   /** A new run (a resumed campaign, a reconnected sender) starts its batch count again. */

@@ -1,4 +1,4 @@
-import type { Random } from '../random.ts';
+import { type Random, randomInt } from '../random.ts';
 
 export const pacingPresets = ['very_short', 'short', 'medium', 'long', 'very_long', 'manual'] as const;
 export type PacingPreset = (typeof pacingPresets)[number];
@@ -67,11 +67,6 @@ export function resolvePacing(input: PacingInput): PacingPolicy {
   };
 }
 
-/** A uniformly random duration in [min, max] ms. */
-function between(random: Random, minMs: number, maxMs: number): number {
-  return minMs + Math.floor(random.next() * (maxMs - minMs + 1));
-}
-
 /**
  * The wait after a sender's `sentInRun`-th message (1-based) of a run: the batch pause
  * when that count is a multiple of `batch.every`, the gap otherwise.
@@ -82,9 +77,9 @@ export function nextGapMs(
   random: Random,
 ): { gapMs: number; batchPause: boolean } {
   if (policy.batch !== null && sentInRun > 0 && sentInRun % policy.batch.every === 0) {
-    return { gapMs: between(random, policy.batch.minMs, policy.batch.maxMs), batchPause: true };
+    return { gapMs: randomInt(random, policy.batch.minMs, policy.batch.maxMs), batchPause: true };
   }
-  return { gapMs: between(random, policy.minGapMs, policy.maxGapMs), batchPause: false };
+  return { gapMs: randomInt(random, policy.minGapMs, policy.maxGapMs), batchPause: false };
 }
 
 /** How long to show "typing…" for a text: proportional to its length with ±20 % jitter. */

@@ -38,8 +38,22 @@ export function quotaNextAllowed(sentAts: readonly number[], quotas: Quotas, now
   return allowed;
 }
 
+/**
+ * How many more sends every sliding window ending at `now` allows (unlimited: Infinity).
+ * `sentAts` are the sender's past send instants, ascending.
+ */
+export function quotaRoom(sentAts: readonly number[], quotas: Quotas, now: number): number {
+  let room = Number.POSITIVE_INFINITY;
+  for (const [key, span] of windows) {
+    const limit = quotas[key];
+    if (limit === undefined || limit === null) continue;
+    room = Math.min(room, Math.max(0, limit - countAfter(sentAts, now - span)));
+  }
+  return room;
+}
+
 /** How many of the ascending instants are strictly after `t` (binary search). */
-function countAfter(sorted: readonly number[], t: number): number {
+export function countAfter(sorted: readonly number[], t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -15,6 +15,12 @@ function hm(text: string): { hour: number; minute: number } {
   return { hour: h ?? 0, minute: m ?? 0 };
 }
 
+/** An `HH:MM` time as minutes after midnight. */
+export function minutesOfDay(text: string): number {
+  const { hour, minute } = hm(text);
+  return hour * 60 + minute;
+}
+
 export function isValidZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }
@@ -29,7 +35,7 @@ export function nextInWindow(window: SendWindow, at: number): number | null {
   if (window.days.length === 0) return null;
   const from = hm(window.from);
   const to = hm(window.to);
-  const overnight = to.hour * 60 + to.minute <= from.hour * 60 + from.minute;
+  const overnight = minutesOfDay(window.to) <= minutesOfDay(window.from);
   const local = DateTime.fromMillis(at, { zone: window.timezone });
   // Start one day back: an overnight window opened yesterday may still be open.
   for (let d = -1; d <= 8; d++) {

@@ -63,16 +63,14 @@ export class AudienceExpander {
     try {
       for (;;) {
         const done = await store.transaction(async (tx) => {
-          const { cursor, expandedAt } = await tx.campaigns.expandCursor(campaign.id);
+          const { cursor, expandedAt, status, total } = await tx.campaigns.expandCursor(campaign.id);
           if (expandedAt !== null) return true;
-          const current = await tx.campaigns.find(campaign.id);
           const now = clock.now();
           // A stopped (or failed) campaign needs no more rows: expansion ends where it is.
-          if (current === null || (current.status !== 'running' && current.status !== 'paused')) {
+          if (status !== 'running' && status !== 'paused') {
             await tx.campaigns.setExpansion(campaign.id, cursor, now);
             return true;
           }
-          const total = current.counts.total;
           const { inserted, lastContactId } = await tx.audience.expandChunk(
             campaign,
             cursor,

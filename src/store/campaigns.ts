@@ -1,10 +1,11 @@
-import type {
-  Audience,
-  Campaign,
-  CampaignCounts,
-  CampaignStatus,
-  PauseReason,
-  SenderStrategy,
+import {
+  type Audience,
+  type Campaign,
+  type CampaignCounts,
+  type CampaignStatus,
+  emptyCounts,
+  type PauseReason,
+  type SenderStrategy,
 } from '../domain/campaign.ts';
 import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
 import type { SendWindow } from '../domain/pacing/send-window.ts';
@@ -147,8 +148,7 @@ export class CampaignRepository {
       .orderBy('id', 'desc')
       .limit(page.limit + 1)
       .execute();
-    const items: Campaign[] = [];
-    for (const row of rows.slice(0, page.limit)) items.push(toCampaign(row, await this.senderIds(row.id)));
+    const items = await this.#withSenders(rows.slice(0, page.limit));
     return { items, next: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
@@ -160,9 +160,7 @@ export class CampaignRepository {
       .where('status', 'in', statuses)
       .orderBy('id')
       .execute();
-    const out: Campaign[] = [];
-    for (const row of rows) out.push(toCampaign(row, await this.senderIds(row.id)));
-    return out;
+    return this.#withSenders(rows);
   }
 
   /** Edits a campaign's definition (allowed while it is a draft; the caller checks). */
@@ -235,6 +233,27 @@ export class CampaignRepository {
     return rows.map((r) => r.sender_id);
   }
 
+  /** Campaigns from their rows, with every row's senders read in one query per 1,000 rows. */
+  async #withSenders(rows: readonly CampaignTable[]): Promise<Campaign[]> {
+    const senders = new Map<string, string[]>();
+    for (let from = 0; from < rows.length; from += 1000) {
+      const ids = rows.slice(from, from + 1000).map((row) => row.id);
+      const found = await this.#db
+        .selectFrom('campaign_senders')
+        .select(['campaign_id', 'sender_id'])
+        .where('campaign_id', 'in', ids)
+        .orderBy('campaign_id')
+        .orderBy('position')
+        .execute();
+      for (const r of found) {
+        const list = senders.get(r.campaign_id);
+        if (list === undefined) senders.set(r.campaign_id, [r.sender_id]);
+        else list.push(r.sender_id);
+      }
+    }
+    return rows.map((row) => toCampaign(row, senders.get(row.id) ?? []));
+  }
+
   /** Ids of campaigns in these states that use the sender. */
   async usingSender(senderId: string, statuses: CampaignStatus[]): Promise<string[]> {
     const rows = await this.#db
@@ -267,25 +286,8 @@ export class CampaignRepository {
 
   /** Sets every counter from the rows themselves: after bulk changes (expansion, stop). */
   async recount(campaignId: string): Promise<CampaignCounts> {
-    const rows = await this.#sql.rows<{ state: string; n: number | string }>(
-      `SELECT state, COUNT(*) AS n FROM messages WHERE campaign_id = ${this.#sql.p(1)} GROUP BY state`,
-      [campaignId],
-    );
-    const counts: CampaignCounts = {
-      total: 0,
-      queued: 0,
-      sending: 0,
-      sent: 0,
-      delivered: 0,
-      read: 0,
-      failed: 0,
-      skipped: 0,
-    };
-    for (const r of rows) {
-      const n = Number(r.n);
-      counts.total += n;
-      if (r.state in counts) counts[r.state as keyof CampaignCounts] = n;
-    }
+    // Every row of a campaign has a seq of 1 or more (see AudienceExpansion.expandChunk).
+    const counts = await this.countsFromSeq(campaignId, 0);
     await this.#db.updateTable('campaigns').set(counts).where('id', '=', campaignId).execute();
     return counts;
   }
@@ -304,28 +306,41 @@ export class CampaignRepository {
   }
 
   /** Counts by state of the rows from `fromSeq` on: what one expansion chunk added. */
-  async countsFromSeq(campaignId: string, fromSeq: number): Promise<Partial<CampaignCounts>> {
+  async countsFromSeq(campaignId: string, fromSeq: number): Promise<CampaignCounts> {
     const rows = await this.#sql.rows<{ state: string; n: number | string }>(
       `SELECT state, COUNT(*) AS n FROM messages WHERE campaign_id = ${this.#sql.p(1)} AND seq >= ${this.#sql.p(2)} GROUP BY state`,
       [campaignId, fromSeq],
     );
-    const counts: Partial<CampaignCounts> = { total: 0 };
+    const counts = emptyCounts();
     for (const r of rows) {
       const n = Number(r.n);
-      counts.total = (counts.total ?? 0) + n;
-      const key = r.state as keyof CampaignCounts;
-      counts[key] = (counts[key] ?? 0) + n;
+      counts.total += n;
+      if (r.state in counts) counts[r.state as keyof CampaignCounts] = n;
     }
     return counts;
   }
 
-  async expandCursor(campaignId: string): Promise<{ cursor: string | null; expandedAt: number | null }> {
+  /**
+   * Where a campaign's expansion stands, with what the next chunk needs of the campaign:
+   * its status and how many rows it has (the next row's seq follows them).
+   */
+  async expandCursor(campaignId: string): Promise<{
+    cursor: string | null;
+    expandedAt: number | null;
+    status: CampaignStatus;
+    total: number;
+  }> {
     const row = await this.#db
       .selectFrom('campaigns')
-      .select(['expand_cursor', 'expanded_at'])
+      .select(['expand_cursor', 'expanded_at', 'status', 'total'])
       .where('id', '=', campaignId)
       .executeTakeFirstOrThrow();
-    return { cursor: row.expand_cursor, expandedAt: row.expanded_at };
+    return {
+      cursor: row.expand_cursor,
+      expandedAt: row.expanded_at,
+      status: row.status as CampaignStatus,
+      total: Number(row.total),
+    };
   }
 
   async setExpansion(campaignId: string, cursor: string | null, expandedAt: number | null): Promise<void> {

@@ -188,8 +188,8 @@ export class ContactImportWriter {
       await this.#sql.run(q.tagsOfInsertedAmongStored, [prefix, workspaceId, chunk.contacts]);
       return { imported: inserted, updated: 0, skipped: repeats };
     }
-    const updated = await this.#sql.rows(q.update, [prefix, workspaceId, now, chunk.contacts]);
-    if (inserted + updated.length !== chunk.count) throw new ImportChunkRaced();
+    const updated = await this.#sql.run(q.update, [prefix, workspaceId, now, chunk.contacts]);
+    if (inserted + updated !== chunk.count) throw new ImportChunkRaced();
     await this.#sql.run(q.tagsOfAll, [workspaceId, chunk.contacts]);
     return { imported: inserted, updated: repeats, skipped: 0 };
   }
@@ -221,7 +221,10 @@ interface ChunkStatements {
   tagsOfInserted: string;
   /** Tags of the contacts this chunk inserted, some phones being stored ones; same parameters. */
   tagsOfInsertedAmongStored: string;
-  /** Merges the chunk into stored contacts it did not insert; returns their phones. */
+  /**
+   * Merges the chunk into stored contacts it did not insert; ?1 prefix, ?2 workspace, ?3 now,
+   * ?4 contacts. Run for its count of changed rows (one per contact merged).
+   */
   update: string;
   /** Tags of every contact of the chunk, inserted or updated; ?1 workspace, ?2 contacts. */
   tagsOfAll: string;
@@ -274,8 +277,7 @@ const SQLITE: ChunkStatements = {
           UNION ALL SELECT value, 1000000 + key FROM json_each(m.v -> 3)
         ) GROUP BY value) AS u),
       updated_at = ?3
-    FROM m WHERE c.id = m.id
-    RETURNING phone`,
+    FROM m WHERE c.id = m.id`,
   tagsOfAll: `INSERT INTO contact_tags (workspace_id, contact_id, tag)
     SELECT ?1, c.id, t.value
     FROM json_each(?2) AS j
@@ -335,8 +337,7 @@ const POSTGRES: ChunkStatements = {
           WHERE workspace_id = $2::text AND phone = j.v ->> 0 AND left(id, length($1::text)) <> $1::text
         ) AS s
     ) AS m
-    WHERE c.id = m.id
-    RETURNING c.phone`,
+    WHERE c.id = m.id`,
   tagsOfAll: `INSERT INTO contact_tags (workspace_id, contact_id, tag)
     SELECT $1::text, c.id, t.tag
     FROM jsonb_array_elements($2::jsonb) AS j(v)

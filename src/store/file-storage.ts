@@ -75,8 +75,8 @@ export class FileStorage {
     return { size, sha256: hash.digest('hex') };
   }
 
-  createReadStream(workspaceId: string, fileId: string, start = 0): fs.ReadStream {
-    return fs.createReadStream(this.path(workspaceId, fileId), { start });
+  createReadStream(workspaceId: string, fileId: string): fs.ReadStream {
+    return fs.createReadStream(this.path(workspaceId, fileId));
   }
 
   async exists(workspaceId: string, fileId: string): Promise<boolean> {

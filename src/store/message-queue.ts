@@ -518,7 +518,7 @@ export class MessageQueue {
 const rank: Partial<Record<MessageState, number>> = { sending: 0, sent: 1, delivered: 2, read: 3 };
 
 /** The state a receipt moves a row to, or null when it would not move forward. */
-export function nextOnReceipt(from: MessageState, status: Receipt['status']): MessageState | null {
+function nextOnReceipt(from: MessageState, status: Receipt['status']): MessageState | null {
   const current = rank[from];
   if (current === undefined) return null; // queued, failed, skipped: nothing to confirm
   if (status === 'failed') return from === 'sending' || from === 'sent' ? 'failed' : null;

@@ -1,15 +1,8 @@
 import type { DestinationStream, Logger } from 'pino';
 import { pino } from 'pino';
 
-/**
- * Every path a secret can sit at in a log record: request headers that carry keys, and any
- * object field named like a credential. A test plants secrets and greps the output.
- */
-export const redactPaths = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'req.headers["x-hub-signature-256"]',
+/** Object fields named like a credential, redacted at the top level and one level down. */
+const credentialKeys = [
   'secret',
   'apiKey',
   'accessToken',
@@ -19,15 +12,19 @@ export const redactPaths = [
   'password',
   'creds',
   'keys',
-  '*.secret',
-  '*.apiKey',
-  '*.accessToken',
-  '*.appSecret',
-  '*.verifyToken',
-  '*.token',
-  '*.password',
-  '*.creds',
-  '*.keys',
+];
+
+/**
+ * Every path a secret can sit at in a log record: request headers that carry keys, and any
+ * object field named like a credential. A test plants secrets and greps the output.
+ */
+const redactPaths = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'req.headers["x-hub-signature-256"]',
+  ...credentialKeys,
+  ...credentialKeys.map((key) => `*.${key}`),
 ];
 
 export interface LoggerOptions {

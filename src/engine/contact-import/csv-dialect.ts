@@ -32,13 +32,18 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 
 const BLANK_CELL = /^[ \t]*$/;
 
+/** A cell with no value: empty, or only ASCII spaces and tabs. */
+export function isBlankCell(cell: string): boolean {
+  return cell.length === 0 || BLANK_CELL.test(cell);
+}
+
 /**
  * A record with no value in any cell: an empty line, or `,,,` as spreadsheets write for
  * empty rows. Skipped, never rejected nor counted. Only ASCII space and tab count as blank,
  * which is exactly what the byte-level upload check can see.
  */
 export function isBlankRecord(record: readonly string[]): boolean {
-  for (const cell of record) if (cell.length > 0 && !BLANK_CELL.test(cell)) return false;
+  for (const cell of record) if (!isBlankCell(cell)) return false;
   return true;
 }
 

@@ -62,7 +62,6 @@ export class CsvScanner {
   #offset = 0;
   #recordStart = 0;
   #headerEnd = -1;
-  #headerLine = 0;
   #dataRecords = 0;
   readonly #pieces: PieceSize;
   #pieceStart = 0;
@@ -87,10 +86,6 @@ export class CsvScanner {
   /** Byte offset where the header record ends (its line break, or the end); -1 until seen. */
   get headerEnd(): number {
     return this.#headerEnd;
-  }
-
-  get headerLine(): number {
-    return this.#headerLine;
   }
 
   /** Records after the header that hold at least one value. */
@@ -214,7 +209,6 @@ export class CsvScanner {
   #countRecord(end: number): boolean {
     if (this.#headerEnd < 0) {
       this.#headerEnd = end;
-      this.#headerLine = this.#recordLine;
       return false;
     }
     this.#dataRecords++;

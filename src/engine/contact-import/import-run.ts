@@ -205,7 +205,8 @@ async function writeChunk(
           deps.newId,
           job.options.recordMembers === true ? job.id : null,
         );
-        await tx.contacts.recordFieldKeys(job.workspaceId, chunk.fieldKeys);
+        // Only a segment's first chunk (of this run) carries its field keys.
+        if (chunk.fieldKeys.length > 0) await tx.contacts.recordFieldKeys(job.workspaceId, chunk.fieldKeys);
         await tx.jobs.recordBatch(job.id, chunk.bytes, { ...emptyCounts(), ...written });
         return { ...claimed, ...written };
       });

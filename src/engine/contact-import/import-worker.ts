@@ -32,7 +32,9 @@ async function readSegment(task: SegmentTask): Promise<void> {
     mapper ??= readHeader();
     const rows = await readRows(task, await mapper);
     const span = (task.end ?? task.byte + rows.bytesRead) - task.byte;
-    const fieldKeys = rows.segment.fieldKeys;
+    // The segment's field keys go with the first chunk sent for this task: a resumed run's
+    // first chunk carries them again, whatever an earlier run wrote.
+    let fieldKeys = rows.segment.fieldKeys;
     for (const chunk of rows.segment.chunks(input.options.onDuplicate, input.chunkItems, task.skipItems)) {
       post({
         kind: 'chunk',
@@ -41,6 +43,7 @@ async function readSegment(task: SegmentTask): Promise<void> {
         fieldKeys,
         bytes: task.byte + Math.round(span * chunk.share),
       } satisfies ChunkMessage);
+      fieldKeys = [];
     }
   } catch (error) {
     if (!(error instanceof FileProblem)) throw error;

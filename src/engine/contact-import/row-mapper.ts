@@ -3,6 +3,7 @@ import { restoreNeutralised } from '../../domain/csv-cell.ts';
 import type { ImportOptions, ImportRejection } from '../../domain/job.ts';
 import { normalisePhone } from '../../domain/phone.ts';
 import { type ColumnPlan, planColumns } from './column-mapping.ts';
+import { isBlankCell } from './csv-dialect.ts';
 
 /** One CSV row after mapping and phone normalisation. Undefined means "no value". */
 export interface ImportRow {
@@ -15,8 +16,6 @@ export interface ImportRow {
 }
 
 export const MAX_NAME_LENGTH = 200;
-
-const BLANK_CELL = /^[ \t]*$/;
 
 /**
  * Turns one CSV record into a contact row, or into the reason it cannot be one. Cells are
@@ -42,7 +41,7 @@ export class RowMapper {
   map(record: readonly string[], line: number): ImportRow | ImportRejection {
     if (record.length > this.#width) {
       let values = 0;
-      for (let i = this.#width; i < record.length; i++) if (!BLANK_CELL.test(record[i] as string)) values++;
+      for (let i = this.#width; i < record.length; i++) if (!isBlankCell(record[i] as string)) values++;
       if (values > 0) {
         return {
           line,

@@ -29,7 +29,10 @@ export interface SegmentTask {
 export interface ChunkMessage extends SegmentChunk {
   kind: 'chunk';
   seq: number;
-  /** Custom field keys of the whole segment. */
+  /**
+   * Custom field keys of the whole segment on the first chunk a worker sends for a task
+   * (recorded in the same transaction as that chunk); empty on the others.
+   */
   fieldKeys: string[];
   /** Bytes of the file read up to about this chunk's end; progress only. */
   bytes: number;

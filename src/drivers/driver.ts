@@ -5,8 +5,9 @@
  * shared contract suite (test/contract/driver.contract.ts) holds every driver to it.
  */
 
-export const driverKinds = ['simulator', 'baileys', 'cloud-api'] as const;
-export type DriverKind = (typeof driverKinds)[number];
+import type { SenderDriverKind } from '../domain/sender.ts';
+
+export type DriverKind = SenderDriverKind;
 
 /** What can go wrong with one send, classified so the engine knows what to do next. */
 export const sendErrorKinds = [

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { followEvents, type SseEvent, SseParser } from '../../src/cli/sse-reader.ts';
+import { followEvents } from '../../src/cli/sse-reader.ts';
+import { type SseEvent, SseParser } from '../../src/system/sse-parser.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 
 const kurirStream =

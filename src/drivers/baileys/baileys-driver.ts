@@ -12,6 +12,7 @@ import type {
   MessagePart,
   SendResult,
 } from '../driver.ts';
+import { DriverListeners } from '../driver-listeners.ts';
 import type { SessionStore } from '../session-store.ts';
 import { BaileysSession } from './baileys-session.ts';
 import { EventRelay } from './event-relay.ts';
@@ -55,7 +56,7 @@ export class BaileysDriver implements Driver {
   readonly capabilities: DriverCapabilities = { idempotentIds: true, maxPerSecond: null, typing: true };
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #listeners = new Set<DriverEventListener>();
+  readonly #listeners = new DriverListeners();
   readonly #relay: EventRelay;
   readonly #numbers = new NumberDirectory({ ttlMs: 86_400_000, maxEntries: 100_000 });
   readonly #recent = new RecentSends(2000);
@@ -115,8 +116,7 @@ export class BaileysDriver implements Driver {
   }
 
   onEvent(listener: DriverEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   async send(part: MessagePart): Promise<SendResult> {
@@ -199,11 +199,7 @@ export class BaileysDriver implements Driver {
   }
 
   async #dispatch(event: DriverEvent): Promise<void> {
-    await Promise.all(
-      [...this.#listeners].map(async (listener) => {
-        await listener(event);
-      }),
-    );
+    await this.#listeners.dispatch([event]);
   }
 }
 

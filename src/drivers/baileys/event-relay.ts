@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CancelTimer, Clock } from '../../domain/clock.ts';
+import { doublingDelayMs } from '../../domain/retry-policy.ts';
 import type { DriverEvent } from '../driver.ts';
 
 export interface EventRelayDeps {
@@ -130,7 +131,7 @@ export class EventRelay {
   #retryLater(): void {
     if (this.#retry !== null) return;
     const { clock, retryAfterMs, maxRetryAfterMs } = this.#deps;
-    const delay = Math.min(maxRetryAfterMs, retryAfterMs * 2 ** Math.min(this.#failures, 20));
+    const delay = doublingDelayMs(retryAfterMs, maxRetryAfterMs, this.#failures);
     this.#failures++;
     this.#retry = clock.timer(clock.now() + delay, () => {
       this.#retry = null;

@@ -2,6 +2,7 @@ import type { proto, WAMessage } from 'baileys';
 import { normalizeMessageContent } from 'baileys';
 import type { DriverEvent } from '../driver.ts';
 import { isLidJid, isPersonJid, phoneOf } from './phone-jid.ts';
+import { instantOf } from './receipt-events.ts';
 
 type Inbound = Extract<DriverEvent, { type: 'inbound' }>;
 
@@ -29,13 +30,12 @@ export async function inboundEvent(
   if (read === null) return null;
   const from = await senderOf(key.remoteJid, key.remoteJidAlt, resolveLid);
   if (from === null) return null;
-  const seconds = Number(message.messageTimestamp ?? 0);
   const event: Inbound = {
     type: 'inbound',
     id: key.id,
     from,
     text: read.text,
-    at: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : now,
+    at: instantOf(message.messageTimestamp, now),
   };
   if (read.inReplyTo !== undefined) event.inReplyTo = read.inReplyTo;
   return event;

@@ -37,11 +37,7 @@ export class MemoryCache implements CacheStore {
   set<T>(key: string, value: T): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.#options.clock.now() + this.#options.ttlMs });
-    while (this.#entries.size > this.#options.maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done === true) break;
-      this.#entries.delete(oldest.value);
-    }
+    evictOldest(this.#entries, this.#options.maxEntries);
   }
 
   del(key: string): void {
@@ -54,5 +50,14 @@ export class MemoryCache implements CacheStore {
 
   get size(): number {
     return this.#entries.size;
+  }
+}
+
+/** Drops the first-inserted entries of `map` until it holds at most `max`. */
+export function evictOldest(map: Map<unknown, unknown>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done === true) break;
+    map.delete(oldest.value);
   }
 }

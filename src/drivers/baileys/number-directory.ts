@@ -1,3 +1,4 @@
+import { evictOldest } from './memory-cache.ts';
 import { digitsOf, phoneOf } from './phone-jid.ts';
 
 export interface NumberDirectoryOptions {
@@ -46,16 +47,8 @@ export class NumberDirectory {
       const account = phoneOf(lookup.jid);
       if (account !== null && account !== phone) this.#askedAs.set(digitsOf(account), phone);
     }
-    while (this.#byPhone.size > this.#options.maxEntries) {
-      const oldest = this.#byPhone.keys().next();
-      if (oldest.done === true) break;
-      this.#byPhone.delete(oldest.value);
-    }
-    while (this.#askedAs.size > this.#options.maxEntries) {
-      const oldest = this.#askedAs.keys().next();
-      if (oldest.done === true) break;
-      this.#askedAs.delete(oldest.value);
-    }
+    evictOldest(this.#byPhone, this.#options.maxEntries);
+    evictOldest(this.#askedAs, this.#options.maxEntries);
   }
 
   /** The number Kurir knows the account at `phone` by (the one it asked about), if another. */

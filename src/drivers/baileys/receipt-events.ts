@@ -75,8 +75,8 @@ function nackError(parameters: unknown, context: ReceiptContext): SendError {
   };
 }
 
-/** Receipt times are WhatsApp's, in seconds (a number or a protobuf Long). */
-function instantOf(timestamp: unknown, fallback: number): number {
+/** Message and receipt times are WhatsApp's, in seconds (a number or a protobuf Long). */
+export function instantOf(timestamp: unknown, fallback: number): number {
   const seconds = Number(timestamp ?? 0);
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : fallback;
 }

@@ -1,4 +1,5 @@
 import type { proto } from 'baileys';
+import { evictOldest } from './memory-cache.ts';
 
 /**
  * The content of the last parts sent, by WhatsApp id, for Baileys' `getMessage`: when a
@@ -19,10 +20,7 @@ export class RecentSends {
     if (message === null || message === undefined) return;
     this.#byId.delete(id);
     this.#byId.set(id, message);
-    if (this.#byId.size > this.#max) {
-      const oldest = this.#byId.keys().next();
-      if (oldest.done !== true) this.#byId.delete(oldest.value);
-    }
+    evictOldest(this.#byId, this.#max);
   }
 
   get(id: string | null | undefined): proto.IMessage | undefined {

@@ -1,4 +1,5 @@
 import type { Random } from '../../domain/random.ts';
+import { doublingDelayMs } from '../../domain/retry-policy.ts';
 
 /** Baileys' `DisconnectReason` codes (the `output.statusCode` of the closing Boom). */
 export const closeCodes = {
@@ -83,7 +84,7 @@ export interface Backoff {
  * do not all return in the same instant, yet none retries at once.
  */
 export function reconnectDelayMs(attempt: number, backoff: Backoff, random: Random): number {
-  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(attempt, 30));
+  const ceiling = doublingDelayMs(backoff.baseMs, backoff.maxMs, attempt);
   return Math.round(ceiling / 2 + random.next() * (ceiling / 2));
 }
 

@@ -10,6 +10,7 @@ import type {
   SendResult,
   WebhookReceiver,
 } from '../driver.ts';
+import { DriverListeners } from '../driver-listeners.ts';
 import { GraphClient } from './graph-client.ts';
 import { type GraphMedia, graphMessage } from './graph-message.ts';
 import { GraphSession } from './graph-session.ts';
@@ -55,7 +56,7 @@ export class CloudApiDriver implements Driver, WebhookReceiver {
   readonly #graph: GraphClient;
   readonly #session: GraphSession;
   readonly #uploads: MediaUploads;
-  readonly #listeners = new Set<DriverEventListener>();
+  readonly #listeners = new DriverListeners();
   /** Rejects when the driver closes, failing deliveries whose listeners have not finished. */
   readonly #closing = Promise.withResolvers<never>();
   #closed = false;
@@ -90,8 +91,7 @@ export class CloudApiDriver implements Driver, WebhookReceiver {
   }
 
   onEvent(listener: DriverEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   async send(part: MessagePart): Promise<SendResult> {
@@ -220,11 +220,7 @@ export class CloudApiDriver implements Driver, WebhookReceiver {
    */
   async #dispatch(events: readonly DriverEvent[]): Promise<void> {
     if (this.#closed) return;
-    const running: Promise<void>[] = [];
-    for (const event of events) {
-      for (const listener of this.#listeners) running.push((async () => listener(event))());
-    }
-    await Promise.all(running);
+    await this.#listeners.dispatch(events);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CancelTimer, Clock } from '../../domain/clock.ts';
 import { isE164 } from '../../domain/phone.ts';
+import { doublingDelayMs } from '../../domain/retry-policy.ts';
 import type { DriverEvent, SendError } from '../driver.ts';
 import type { GraphAnswer, GraphClient, GraphFailure } from './graph-client.ts';
 import { classifyGraphError, TOKEN_INVALID } from './graph-error.ts';
@@ -13,6 +14,8 @@ export interface GraphSessionDeps {
   dispatch: (event: DriverEvent) => Promise<void>;
   log?: Logger | undefined;
 }
+
+type AnsweredFailure = Extract<GraphFailure, { kind: 'answered' }>;
 
 type State =
   | 'idle'
@@ -119,9 +122,7 @@ export class GraphSession {
       };
     }
     const error = classify(failure);
-    if (failure.error?.code === TOKEN_INVALID) this.#refuse(error);
-    else if (error.kind === 'banned') this.ban(error);
-    else this.answered();
+    if (!this.#refusedOrBanned(failure, error)) this.answered();
     return error;
   }
 
@@ -171,12 +172,19 @@ export class GraphSession {
       return;
     }
     const error = classify(failure);
-    if (failure.error?.code === TOKEN_INVALID) this.#refuse(error);
-    else if (error.kind === 'banned') this.ban(error);
+    if (this.#refusedOrBanned(failure, error)) return;
     // Rate limits and outages at Meta pass; anything else is the configuration.
-    else if (error.kind === 'retryable' || error.kind === 'rate_limited')
+    if (error.kind === 'retryable' || error.kind === 'rate_limited')
       this.#unreachable(`Meta is unavailable: ${error.detail}`);
     else this.#refuse(error);
+  }
+
+  /** Acts on an invalid token (refused) or a policy block (banned); false for anything else. */
+  #refusedOrBanned(failure: AnsweredFailure, error: SendError): boolean {
+    if (failure.error?.code === TOKEN_INVALID) this.#refuse(error);
+    else if (error.kind === 'banned') this.ban(error);
+    else return false;
+    return true;
   }
 
   #connected(phone: string | null): void {
@@ -197,7 +205,7 @@ export class GraphSession {
       void this.#announce({ type: 'disconnected', reason, willReconnect: true });
     }
     if (this.#retry !== null || this.#check !== null) return;
-    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failedChecks);
+    const delay = doublingDelayMs(FIRST_RETRY_MS, MAX_RETRY_MS, this.#failedChecks);
     this.#failedChecks += 1;
     this.#deps.log?.debug({ checkInMs: delay }, 'Meta unreachable; checking again later');
     const { clock } = this.#deps;
@@ -242,7 +250,7 @@ export class GraphSession {
 }
 
 /** An answered failure as a `SendError`, by its Graph code or, lacking one, its status. */
-function classify(failure: Extract<GraphFailure, { kind: 'answered' }>): SendError {
+function classify(failure: AnsweredFailure): SendError {
   if (failure.error !== null) return classifyGraphError(failure.error, failure.status);
   const status = failure.status;
   const detail = `Meta answered ${status} without an error body`;

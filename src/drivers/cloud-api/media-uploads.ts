@@ -73,7 +73,7 @@ export class MediaUploads {
   }
 
   async #upload(path: string, media: { mimeType?: string; fileName?: string }): Promise<UploadResult> {
-    let bytes: Buffer;
+    let bytes: Buffer<ArrayBuffer>;
     try {
       bytes = await readFile(path);
     } catch (error) {
@@ -98,7 +98,7 @@ export class MediaUploads {
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('type', type);
-    form.set('file', new Blob([new Uint8Array(bytes)], { type }), fileName);
+    form.set('file', new Blob([bytes], { type }), fileName);
     const at = this.#deps.clock.now();
     const answer = await this.#deps.graph.postForm(`/${this.#deps.phoneNumberId}/media`, form);
     if (!answer.ok) return { ok: false, failure: answer.failure };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.ts';
+import { SseParser } from '../../system/sse-parser.ts';
 import type { SendResult } from '../driver.ts';
-import { readEventStream } from './event-stream-reader.ts';
 import type { NetworkSend } from './network-send.ts';
 import type { PairingMethod } from './sender-account.ts';
 import type { SequencedEvent } from './sender-event-log.ts';
@@ -110,9 +110,13 @@ export class HttpLink implements SimulatorLink {
         signal: abort.signal,
       });
       if (!response.ok || response.body === null) throw new Error(`event stream answered ${response.status}`);
-      for await (const message of readEventStream(response.body)) {
-        if (closed) return;
-        onEntry(JSON.parse(message.data) as SequencedEvent);
+      const parser = new SseParser();
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) {
+        for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
+          if (closed) return;
+          onEntry(JSON.parse(event.data) as SequencedEvent);
+        }
       }
       throw new Error('event stream ended');
     };

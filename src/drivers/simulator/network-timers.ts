@@ -39,10 +39,6 @@ export class NetworkTimers {
     };
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** Cancels everything; answers that must settle are settled now. */
   clear(): void {
     const entries = [...this.#entries];

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isE164 } from '../../domain/phone.ts';
 import { checkFraction } from './network-settings.ts';
-
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-export function isE164(phone: string): boolean {
-  return E164.test(phone);
-}
 
 /** Where a phone stands with the network, and why. */
 export type NumberStatus = 'registered' | 'unregistered' | 'invalid';

@@ -1,19 +1,17 @@
 import type { CancelTimer } from '../../domain/clock.ts';
 import type { Random } from '../../domain/random.ts';
+import type { SenderConnection } from '../../domain/sender.ts';
 import type { SendError } from '../driver.ts';
 import type { NetworkTimers } from './network-timers.ts';
 import { SenderEventLog } from './sender-event-log.ts';
 import { SimulatorError } from './simulator-error.ts';
-
-export const senderStatuses = ['pairing', 'connected', 'disconnected', 'logged_out', 'banned'] as const;
-export type SenderStatus = (typeof senderStatuses)[number];
 
 /** How a driver asks to be paired: a QR code to scan, or a code to type on the phone. */
 export type PairingMethod = 'qr' | 'code';
 
 export interface SenderState {
   phone: string;
-  status: SenderStatus;
+  status: SenderConnection;
   /** Linked to the phone; survives driver restarts, lost by logout and ban. */
   paired: boolean;
   /** Pairs itself as soon as a driver asks (demo mode). */
@@ -42,7 +40,7 @@ export class SenderAccount {
   readonly events: SenderEventLog;
   autoPair: boolean;
   readonly #deps: SenderAccountDeps;
-  #status: SenderStatus = 'pairing';
+  #status: SenderConnection = 'pairing';
   #paired = false;
   #attached = false;
   #qr: string | null = null;
@@ -58,7 +56,7 @@ export class SenderAccount {
     this.autoPair = autoPair;
   }
 
-  get status(): SenderStatus {
+  get status(): SenderConnection {
     return this.#status;
   }
 

@@ -8,6 +8,7 @@ import type {
   MessagePart,
   SendResult,
 } from '../driver.ts';
+import { DriverListeners } from '../driver-listeners.ts';
 import { EventDelivery } from './event-delivery.ts';
 import type { PairingMethod } from './sender-account.ts';
 import type { SimulatorLink } from './simulator-link.ts';
@@ -47,7 +48,7 @@ export class SimulatorDriver implements Driver {
   readonly #sender: string;
   readonly #pairWith: PairingMethod;
   readonly #delivery: EventDelivery;
-  readonly #listeners = new Set<DriverEventListener>();
+  readonly #listeners = new DriverListeners();
   #session: SessionView = 'new';
   #closed = false;
   /** Instants of sends in the last second, for `maxPerSecond`. */
@@ -84,8 +85,7 @@ export class SimulatorDriver implements Driver {
   }
 
   onEvent(listener: DriverEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   async send(part: MessagePart): Promise<SendResult> {
@@ -126,11 +126,7 @@ export class SimulatorDriver implements Driver {
 
   async #dispatch(event: DriverEvent): Promise<void> {
     this.#track(event);
-    await Promise.all(
-      [...this.#listeners].map(async (listener) => {
-        await listener(event);
-      }),
-    );
+    await this.#listeners.dispatch([event]);
   }
 
   #track(event: DriverEvent): void {

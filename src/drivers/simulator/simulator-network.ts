@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.ts';
+import { isE164 } from '../../domain/phone.ts';
 import type { Random } from '../../domain/random.ts';
 import type { SendResult } from '../driver.ts';
 import { MessageDelivery } from './message-delivery.ts';
@@ -15,7 +16,7 @@ import {
   type ReceiptSettings,
 } from './network-settings.ts';
 import { NetworkTimers } from './network-timers.ts';
-import { isE164, NumberRegistry } from './number-registry.ts';
+import { NumberRegistry } from './number-registry.ts';
 import { type ReplyRule, ReplyRules } from './reply-rules.ts';
 import { type PairingMethod, SenderAccount, type SenderState } from './sender-account.ts';
 import type { LogSubscription, SequencedEventListener } from './sender-event-log.ts';

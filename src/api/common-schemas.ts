@@ -24,7 +24,7 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', title: 'Problem' },
 );
 
-export const problemRef = Type.Unsafe<unknown>({ $ref: 'Problem#' });
+const problemRef = Type.Unsafe<unknown>({ $ref: 'Problem#' });
 
 /** Standard error responses for a route, so each appears in the OpenAPI document. */
 export function problems(...statuses: number[]): Record<number, TSchema> {
@@ -48,6 +48,20 @@ export const PageQuery = {
     }),
   ),
 };
+
+/** The store's page request from a `PageQuery`: `cursor` becomes `before`. */
+export function pageRequest(query: { limit?: number; cursor?: string }): { limit: number; before?: string } {
+  const { limit = 50, cursor } = query;
+  return { limit, ...(cursor === undefined ? {} : { before: cursor }) };
+}
+
+/** A page as `pageOf` describes it: the items and the cursor of the next page. */
+export function pageBody<T>(
+  data: T[],
+  page: { next: string | null },
+): { data: T[]; nextCursor: string | null } {
+  return { data, nextCursor: page.next };
+}
 
 export function pageOf<T extends TSchema>(item: T, name: string) {
   return Type.Object(

@@ -5,6 +5,7 @@ import {
   type FieldError,
   isKurirError,
   KurirError,
+  pointerEscape,
 } from '../domain/errors.ts';
 
 /** RFC 9457 problem details, with Kurir's stable `code` and per-field `errors`. */
@@ -52,12 +53,16 @@ interface AjvLikeError {
   params?: Record<string, unknown>;
 }
 
-function pointerEscape(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Turns Ajv's errors into field errors a user can act on: where, and what is wrong. */
-export function validationErrors(validation: AjvLikeError[], part: string | undefined): FieldError[] {
+/**
+ * Turns Ajv's errors into field errors a user can act on: where, and what is wrong. With
+ * `pointerPrefix`, body pointers are re-rooted under it (a value checked on its own that
+ * sits at `/config` of the body, say); the value's own root becomes the prefix itself.
+ */
+export function validationErrors(
+  validation: AjvLikeError[],
+  part: string | undefined,
+  pointerPrefix?: string,
+): FieldError[] {
   const out: FieldError[] = [];
   for (const v of validation) {
     let path = v.instancePath ?? '';
@@ -78,12 +83,16 @@ export function validationErrors(validation: AjvLikeError[], part: string | unde
   }
   // anyOf failures repeat one place several times; keep the first reason for each place.
   const seen = new Set<string>();
-  return out.filter((e) => {
+  const unique = out.filter((e) => {
     const key = `${e.pointer ?? e.parameter}|${e.detail}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  if (pointerPrefix === undefined) return unique;
+  return unique.map((e) =>
+    e.pointer === undefined ? e : { ...e, pointer: `${pointerPrefix}${e.pointer === '/' ? '' : e.pointer}` },
+  );
 }
 
 /** Fastify's own client errors, by code, to ours. Anything else with a 4xx status is `request.invalid`. */
@@ -98,7 +107,7 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'request.unsupported_media_type',
 };
 
-export function toKurirError(error: FastifyError | Error): KurirError | null {
+function toKurirError(error: FastifyError | Error): KurirError | null {
   if (isKurirError(error)) return error;
   const e = error as FastifyError & { validationContext?: string };
   if (e.validation) {

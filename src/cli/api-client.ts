@@ -119,6 +119,21 @@ export class ApiClient {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /** Every item of a paged list (`data` and `nextCursor`), read 500 at a time. */
+  async all<T>(path: string, query: Record<string, QueryValue> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.call<{ data: T[]; nextCursor: string | null }>(
+        'GET',
+        `${path}${queryString({ ...query, limit: 500, cursor })}`,
+      );
+      items.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return items;
+  }
+
   /** Posts a multipart form (fields keep their order: the import wants options before the file). */
   async upload<T>(path: string, form: FormData): Promise<T> {
     const res = await this.#fetch(path, { method: 'POST', body: form });

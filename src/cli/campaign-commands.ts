@@ -1,5 +1,4 @@
 import { SystemClock } from '../system/system-clock.ts';
-import { queryString } from './api-client.ts';
 import { campaignCreateBody, campaignCreateOptions } from './campaign-create-options.ts';
 import { type CampaignJson, campaignDetails, campaignSummary } from './campaign-summary.ts';
 import { watchCampaign } from './campaign-watch.ts';
@@ -39,17 +38,7 @@ const clock = () => new SystemClock();
 
 async function ls(argv: string[]) {
   const { values, client } = parseVerb(argv, { status: { type: 'string', multiple: true } });
-  const api = client();
-  const all: CampaignJson[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.call<{ data: CampaignJson[]; nextCursor: string | null }>(
-      'GET',
-      `/v1/campaigns${queryString({ status: values.status, limit: 500, cursor })}`,
-    );
-    all.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+  const all = await client().all<CampaignJson>('/v1/campaigns', { status: values.status });
   if (printedJson(values, all)) return;
   if (all.length === 0) {
     process.stdout.write('no campaigns yet (kurir campaign create --help)\n');

@@ -135,7 +135,8 @@ function pacingOf(f: CampaignCreateFlags): Record<string, unknown> | undefined {
   return pacing;
 }
 
-function fieldsOf(pairs: string[]): Record<string, string> {
+/** `--field key=value` flags as an object; a pair without a key is a usage error. */
+export function fieldsOf(pairs: string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');

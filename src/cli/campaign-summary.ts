@@ -37,7 +37,7 @@ const presetText: Record<string, string> = {
   very_long: 'very_long (120–300 s)',
 };
 
-export function audienceText(a: CampaignJson['audience']): string {
+function audienceText(a: CampaignJson['audience']): string {
   const parts: string[] = [];
   if (a.tags?.length) parts.push(`tagged ${a.tags.join(' or ')}`);
   if (a.status?.length) parts.push(`status ${a.status.join(' or ')}`);
@@ -47,7 +47,7 @@ export function audienceText(a: CampaignJson['audience']): string {
   return parts.length === 0 ? 'every contact' : parts.join(', ');
 }
 
-export function pacingText(p: CampaignJson['pacing']): string {
+function pacingText(p: CampaignJson['pacing']): string {
   const parts = [
     p.preset === 'manual'
       ? `manual (${p.minSeconds ?? 0}–${p.maxSeconds ?? p.minSeconds ?? 0} s)`
@@ -60,7 +60,7 @@ export function pacingText(p: CampaignJson['pacing']): string {
 
 const dayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-export function windowText(w: CampaignJson['window']): string {
+function windowText(w: CampaignJson['window']): string {
   if (w === null) return 'any time';
   const days = w.days.length === 7 ? 'daily' : w.days.map((d) => dayNames[d - 1] ?? d).join(',');
   return `${days} ${w.from}–${w.to} ${w.timezone}`;

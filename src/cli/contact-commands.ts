@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SystemClock } from '../system/system-clock.ts';
 import type { ApiClient } from './api-client.ts';
+import { fieldsOf } from './campaign-create-options.ts';
 import { CliError } from './cli-error.ts';
 import { noPositionals, parseVerb, printedJson, runCommandGroup } from './command-group.ts';
 import { formatDuration, progressBar } from './progress-bar.ts';
@@ -54,12 +55,7 @@ async function add(argv: string[]) {
   });
   noPositionals(positionals, 'contact add');
   if (values.phone === undefined) throw new CliError('contact add needs --phone');
-  const fields: Record<string, string> = {};
-  for (const pair of values.field ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new CliError(`--field takes key=value (got ${pair})`);
-    fields[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const fields = fieldsOf(values.field ?? []);
   const c = await client().call<ContactJson>('POST', '/v1/contacts', {
     phone: values.phone,
     ...(values.name === undefined ? {} : { name: values.name }),

@@ -1,4 +1,3 @@
-import { queryString } from './api-client.ts';
 import { CliError } from './cli-error.ts';
 import { noPositionals, parseVerb, printedJson, runCommandGroup } from './command-group.ts';
 import { textTable } from './text-table.ts';
@@ -28,17 +27,7 @@ interface TemplateJson {
 async function ls(argv: string[]) {
   const { values, positionals, client } = parseVerb(argv, {});
   noPositionals(positionals, 'template ls');
-  const api = client();
-  const all: TemplateJson[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.call<{ data: TemplateJson[]; nextCursor: string | null }>(
-      'GET',
-      `/v1/templates${queryString({ limit: 500, cursor })}`,
-    );
-    all.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+  const all = await client().all<TemplateJson>('/v1/templates');
   if (printedJson(values, all)) return;
   if (all.length === 0) {
     process.stdout.write('no templates yet (kurir template add --help)\n');

@@ -57,6 +57,11 @@ export interface FieldError {
   detail: string;
 }
 
+/** A key or name as one JSON Pointer segment (RFC 6901): `~` and `/` escaped. */
+export function pointerEscape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 export interface KurirErrorOptions {
   errors?: FieldError[];
   cause?: unknown;
@@ -76,6 +81,14 @@ export class KurirError extends Error {
     this.detail = detail;
     this.errors = options.errors;
   }
+}
+
+/** What has an `<noun>.not_found` code: `contact`, `template`, `sender`, … */
+export type NotFoundNoun = ErrorCode extends infer C ? (C extends `${infer N}.not_found` ? N : never) : never;
+
+/** The 404 for an id that is not in the caller's workspace. */
+export function notFound(noun: NotFoundNoun, id: string): KurirError {
+  return new KurirError(`${noun}.not_found`, `No ${noun} ${id} in this workspace`);
 }
 
 export function isKurirError(error: unknown): error is KurirError {

@@ -3,7 +3,7 @@ import type { Page } from './contacts.ts';
 import type { Db, Dialect, MessageTable } from './database.ts';
 import { RawSql } from './raw-sql.ts';
 
-export function toMessage(row: MessageTable): Message {
+function toMessage(row: MessageTable): Message {
   return {
     id: row.id,
     workspaceId: row.workspace_id,

@@ -74,7 +74,7 @@ export const PacingSchema = Type.Object(
 
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM' });
 
-export const WindowSchema = Type.Object(
+const WindowSchema = Type.Object(
   {
     days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
       minItems: 1,

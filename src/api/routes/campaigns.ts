@@ -4,7 +4,7 @@ import { type Audience, type Campaign, campaignStatuses } from '../../domain/cam
 import type { Clock } from '../../domain/clock.ts';
 import { normaliseTags } from '../../domain/contact.ts';
 import { requirePhone } from '../../domain/contact-input.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { KurirError, notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import type { Message, MessageState } from '../../domain/message.ts';
 import type { PacingInput } from '../../domain/pacing/pacing-policy.ts';
@@ -19,11 +19,14 @@ import {
   Nullable,
   oneOf,
   PageQuery,
+  pageBody,
   pageOf,
+  pageRequest,
   problems,
   streamed,
   toIso,
 } from '../common-schemas.ts';
+import { sendCsv } from '../csv-reply.ts';
 import {
   type AudienceSchema,
   CampaignCreate,
@@ -40,7 +43,7 @@ export interface CampaignRoutesOptions {
   mediaUrl: TestSendDeps['mediaUrl'];
 }
 
-export function messageJson(m: Message) {
+function messageJson(m: Message) {
   return {
     id: m.id,
     campaignId: m.campaignId,
@@ -120,7 +123,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
 
   const get = async (workspaceId: string, id: string) => {
     const c = await store.campaigns.get(workspaceId, id);
-    if (c === null) throw new KurirError('campaign.not_found', `No campaign ${id} in this workspace`);
+    if (c === null) throw notFound('campaign', id);
     return c;
   };
 
@@ -164,13 +167,13 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       },
     },
     async (request) => {
-      const { status, limit = 50, cursor } = request.query;
+      const { status } = request.query;
       const page = await store.campaigns.list(
         request.workspace.id,
         { ...(status ? { status } : {}) },
-        { limit, ...(cursor === undefined ? {} : { before: cursor }) },
+        pageRequest(request.query),
       );
-      return { data: await Promise.all(page.items.map(campaignJson)), nextCursor: page.next };
+      return pageBody(await Promise.all(page.items.map(campaignJson)), page);
     },
   );
 
@@ -364,10 +367,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     },
     async (request, reply) => {
       const c = await get(request.workspace.id, request.params.id);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${c.id}.csv"`)
-        .send(messagesCsv(store.messages.stream(c.id)));
+      return sendCsv(reply, `${c.id}.csv`, messagesCsv(store.messages.stream(c.id)));
     },
   );
 
@@ -383,8 +383,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     },
     async (request) => {
       const m = await store.messages.get(request.workspace.id, request.params.id);
-      if (m === null)
-        throw new KurirError('message.not_found', `No message ${request.params.id} in this workspace`);
+      if (m === null) throw notFound('message', request.params.id);
       return messageJson(m);
     },
   );

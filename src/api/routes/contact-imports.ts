@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { KurirError, notFound } from '../../domain/errors.ts';
 import type { Job } from '../../domain/job.ts';
 import type { Workspace } from '../../domain/workspace.ts';
 import type { CampaignLifecycle } from '../../engine/campaign-lifecycle.ts';
@@ -144,13 +144,10 @@ async function jobJson(store: Store, job: Job) {
 }
 
 /** Reads and checks the import options, naming each bad one. */
-function readOptions(raw: Record<string, unknown>, pointerBase: string): ImportRequest {
+function readOptions(raw: Record<string, unknown>): ImportRequest {
   if (!optionsCheck(raw)) {
     throw new KurirError('request.invalid', 'The import options are not valid', {
-      errors: validationErrors(optionsCheck.errors ?? [], 'body').map((e) => ({
-        ...e,
-        pointer: `${pointerBase}${e.pointer === '/' ? '' : e.pointer}`,
-      })),
+      errors: validationErrors(optionsCheck.errors ?? [], 'body', ''),
     });
   }
   const options = raw as Static<typeof ImportOptionsQuery>;
@@ -161,15 +158,12 @@ function readOptions(raw: Record<string, unknown>, pointerBase: string): ImportR
       parsed = JSON.parse(options.mapping);
     } catch {
       throw new KurirError('request.invalid', 'mapping is not valid JSON', {
-        errors: [{ pointer: `${pointerBase}/mapping`, detail: 'must be a JSON object' }],
+        errors: [{ pointer: '/mapping', detail: 'must be a JSON object' }],
       });
     }
     if (!mappingCheck(parsed)) {
       throw new KurirError('import.invalid_mapping', 'The column mapping is not valid', {
-        errors: validationErrors(mappingCheck.errors ?? [], 'body').map((e) => ({
-          ...e,
-          pointer: `${pointerBase}/mapping${e.pointer === '/' ? '' : e.pointer}`,
-        })),
+        errors: validationErrors(mappingCheck.errors ?? [], 'body', '/mapping'),
       });
     }
     request.mapping = parsed as Static<typeof Mapping>;
@@ -185,8 +179,6 @@ function readOptions(raw: Record<string, unknown>, pointerBase: string): ImportR
   return request;
 }
 
-const notFound = (id: string) => new KurirError('import.not_found', `No import ${id} in this workspace`);
-
 export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesOptions> = async (
   app,
   { store, importer, campaigns, uploadLimitBytes },
@@ -199,7 +191,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     if (request.isMultipart()) {
       const { fields, file } = await singleFilePart(request, uploadLimitBytes);
       return importer.submit(request.workspace, file, {
-        ...readOptions({ ...request.query, ...fields }, ''),
+        ...readOptions({ ...request.query, ...fields }),
         ...extra,
       });
     }
@@ -213,7 +205,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     return importer.submit(
       request.workspace,
       { stream: body, fileName: 'upload.csv', contentType: 'text/csv' },
-      { ...readOptions(request.query, ''), ...extra },
+      { ...readOptions(request.query), ...extra },
     );
   }
 
@@ -263,9 +255,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     async (request, reply) => {
       const ws = request.workspace;
       const campaign = await store.campaigns.get(ws.id, request.params.id);
-      if (campaign === null) {
-        throw new KurirError('campaign.not_found', `No campaign ${request.params.id} in this workspace`);
-      }
+      if (campaign === null) throw notFound('campaign', request.params.id);
       if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {
         throw new KurirError(
           'campaign.invalid_state',
@@ -293,7 +283,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     },
     async (request) => {
       const job = await store.jobs.get(request.workspace.id, request.params.id);
-      if (job === null) throw notFound(request.params.id);
+      if (job === null) throw notFound('import', request.params.id);
       return jobJson(store, job);
     },
   );
@@ -323,7 +313,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     },
     async (request) => {
       const job = await store.jobs.get(request.workspace.id, request.params.id);
-      if (job === null) throw notFound(request.params.id);
+      if (job === null) throw notFound('import', request.params.id);
       const limit = request.query.limit ?? 200;
       const data = await store.jobs.rejections(job.id, {
         limit,

@@ -10,12 +10,13 @@ import {
   readTags,
   requirePhone,
 } from '../../domain/contact-input.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { KurirError, notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import { contactsCsv } from '../../engine/contact-export.ts';
 import type { ContactPatch } from '../../store/contacts.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, problems, streamed, toIso } from '../common-schemas.ts';
+import { IdParams, pageBody, pageRequest, problems, streamed, toIso } from '../common-schemas.ts';
+import { sendCsv } from '../csv-reply.ts';
 import {
   BulkDeleteBody,
   ContactCreate,
@@ -31,7 +32,7 @@ export interface ContactRoutesOptions {
   newId: IdFactory;
 }
 
-export function contactJson(contact: Contact, suppressed: boolean) {
+function contactJson(contact: Contact, suppressed: boolean) {
   return {
     id: contact.id,
     phone: contact.phone,
@@ -62,8 +63,6 @@ function filterFromQuery(query: Record<string, unknown>): ContactFilter {
   if (Object.keys(fields).length > 0) filter.fields = fields;
   return filter;
 }
-
-const notFound = (id: string) => new KurirError('contact.not_found', `No contact ${id} in this workspace`);
 
 export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = async (
   app,
@@ -120,12 +119,12 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
       },
     },
     async (request) => {
-      const { limit = 50, cursor } = request.query;
-      const page = await store.contacts.list(request.workspace.id, filterFromQuery(request.query), {
-        limit,
-        ...(cursor === undefined ? {} : { before: cursor }),
-      });
-      return { data: await withSuppression(request.workspace.id, page.items), nextCursor: page.next };
+      const page = await store.contacts.list(
+        request.workspace.id,
+        filterFromQuery(request.query),
+        pageRequest(request.query),
+      );
+      return pageBody(await withSuppression(request.workspace.id, page.items), page);
     },
   );
 
@@ -144,10 +143,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
       const ws = request.workspace;
       const fieldKeys = await store.contacts.fieldKeys(ws.id);
       const csv = contactsCsv(store.contacts.stream(ws.id, filterFromQuery(request.query)), fieldKeys);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="contacts.csv"')
-        .send(csv);
+      return sendCsv(reply, 'contacts.csv', csv);
     },
   );
 
@@ -163,7 +159,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
     },
     async (request) => {
       const contact = await store.contacts.get(request.workspace.id, request.params.id);
-      if (contact === null) throw notFound(request.params.id);
+      if (contact === null) throw notFound('contact', request.params.id);
       return (await withSuppression(request.workspace.id, [contact]))[0];
     },
   );
@@ -187,7 +183,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
       const now = clock.now();
       const updated = await store.transaction(async (tx) => {
         const stored = await tx.contacts.get(ws.id, request.params.id);
-        if (stored === null) throw notFound(request.params.id);
+        if (stored === null) throw notFound('contact', request.params.id);
         const patch: ContactPatch = {};
         if (body.phone !== undefined) patch.phone = requirePhone(body.phone, ws.defaultCountry);
         if (body.name !== undefined) patch.name = readName(body.name) ?? null;
@@ -203,7 +199,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
         }
         return tx.contacts.update(ws.id, stored.id, patch, now);
       });
-      if (updated === null) throw notFound(request.params.id);
+      if (updated === null) throw notFound('contact', request.params.id);
       return (await withSuppression(ws.id, [updated]))[0];
     },
   );
@@ -220,7 +216,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
     },
     async (request, reply) => {
       const deleted = await store.contacts.delete(request.workspace.id, request.params.id);
-      if (!deleted) throw notFound(request.params.id);
+      if (!deleted) throw notFound('contact', request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import type { StoredFile } from '../../domain/file.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import type { FileStorage } from '../../store/file-storage.ts';
@@ -39,8 +39,6 @@ function fileJson(f: StoredFile) {
     createdAt: toIso(f.createdAt),
   };
 }
-
-const notFound = (id: string) => new KurirError('file.not_found', `No file ${id} in this workspace`);
 
 export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (app, opts) => {
   const { store, files, clock, newId, uploadLimitBytes } = opts;
@@ -86,7 +84,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     },
     async (request) => {
       const f = await store.files.get(request.workspace.id, request.params.id);
-      if (f === null) throw notFound(request.params.id);
+      if (f === null) throw notFound('file', request.params.id);
       return fileJson(f);
     },
   );
@@ -103,7 +101,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     },
     async (request, reply) => {
       const f = await store.files.get(request.workspace.id, request.params.id);
-      if (f === null || !(await files.exists(f.workspaceId, f.id))) throw notFound(request.params.id);
+      if (f === null || !(await files.exists(f.workspaceId, f.id))) throw notFound('file', request.params.id);
       return reply
         .header('content-type', f.contentType)
         .header('content-length', f.size)
@@ -124,7 +122,7 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
     },
     async (request, reply) => {
       const ws = request.workspace;
-      if (!(await store.files.delete(ws.id, request.params.id))) throw notFound(request.params.id);
+      if (!(await store.files.delete(ws.id, request.params.id))) throw notFound('file', request.params.id);
       await files.remove(ws.id, request.params.id);
       return reply.code(204).send(null);
     },

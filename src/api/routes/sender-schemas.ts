@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { KurirError } from '../../domain/errors.ts';
 import type { SenderDriverKind } from '../../domain/sender.ts';
 import { Nullable, Timestamp } from '../common-schemas.ts';
@@ -81,10 +81,7 @@ export function readSenderConfig(
   const check = checks[driver];
   if (!check(config)) {
     throw new KurirError('sender.invalid', `The config does not fit the ${driver} driver`, {
-      errors: validationErrors(check.errors ?? [], 'body').map((e) => ({
-        ...e,
-        pointer: `/config${e.pointer === '/' ? '' : e.pointer}`,
-      })),
+      errors: validationErrors(check.errors ?? [], 'body', '/config'),
     });
   }
   const all = config as Record<string, unknown>;
@@ -96,11 +93,6 @@ export function readSenderConfig(
   }
   return { config: shown, secrets: Object.keys(secrets).length > 0 ? secrets : null };
 }
-
-export type CloudApiSecrets = Pick<
-  Static<typeof CloudApiConfig>,
-  'accessToken' | 'appSecret' | 'verifyToken'
->;
 
 const Quota = Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }));
 export const Quotas = Type.Object(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { KurirError, notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import { type Sender, senderStatus } from '../../domain/sender.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -17,7 +17,7 @@ export interface SenderRoutesOptions {
   engine: Engine;
 }
 
-export function senderJson(s: Sender) {
+function senderJson(s: Sender) {
   return {
     id: s.id,
     name: s.name,
@@ -38,8 +38,6 @@ export function senderJson(s: Sender) {
   };
 }
 
-const notFound = (id: string) => new KurirError('sender.not_found', `No sender ${id} in this workspace`);
-
 const StatsSchema = Type.Object({
   health: Type.Integer(),
   sent: Type.Object({ lastHour: Type.Integer(), lastDay: Type.Integer() }),
@@ -55,12 +53,17 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   { store, clock, newId, engine },
 ) => {
   const ref = Type.Unsafe({ $ref: 'Sender#' });
-  /** The sender as the engine sees it now (its session holds the freshest state). */
+  /** A stored sender as the engine sees it now (its session holds the freshest state). */
+  const live = (stored: Sender): Sender => {
+    const session = engine.sessions.get(stored.id)?.sender;
+    return session === undefined
+      ? stored
+      : { ...session, health: engine.fleet.health(stored.id, clock.now()) };
+  };
   const current = async (workspaceId: string, id: string): Promise<Sender> => {
     const stored = await store.senders.get(workspaceId, id);
-    if (stored === null) throw notFound(id);
-    const live = engine.sessions.get(id)?.sender;
-    return live === undefined ? stored : { ...live, health: engine.fleet.health(id, clock.now()) };
+    if (stored === null) throw notFound('sender', id);
+    return live(stored);
   };
   const session = (id: string) => {
     const s = engine.sessions.get(id);
@@ -129,9 +132,7 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     },
     async (request) => {
       const all = await store.senders.list(request.workspace.id);
-      return {
-        data: await Promise.all(all.map(async (s) => senderJson(await current(request.workspace.id, s.id)))),
-      };
+      return { data: all.map((s) => senderJson(live(s))) };
     },
   );
 
@@ -164,27 +165,27 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
       const sender = await current(ws.id, request.params.id);
       const { name, quotas } = request.body;
       const now = clock.now();
-      let reopen = false;
-      if (request.body.config !== undefined) {
-        const { config, secrets } = readSenderConfig(sender.driver, request.body.config);
-        await store.senders.update(ws.id, sender.id, { config }, now);
-        if (secrets !== null)
-          await store.senders.setSecret(sender.id, engine.seal(JSON.stringify(secrets)), now);
-        reopen = true;
-      }
-      await store.senders.update(
+      const read =
+        request.body.config === undefined ? null : readSenderConfig(sender.driver, request.body.config);
+      const updated = await store.senders.update(
         ws.id,
         sender.id,
-        { ...(name ? { name: name.trim() } : {}), ...(quotas ? { quotas } : {}) },
+        {
+          ...(read === null ? {} : { config: read.config }),
+          ...(name ? { name: name.trim() } : {}),
+          ...(quotas ? { quotas } : {}),
+        },
         now,
       );
-      if (reopen) {
-        const fresh = await store.senders.get(ws.id, sender.id);
-        if (fresh !== null) await engine.sessions.open(fresh);
+      if (read !== null) {
+        if (read.secrets !== null)
+          await store.senders.setSecret(sender.id, engine.seal(JSON.stringify(read.secrets)), now);
+        if (updated !== null) await engine.sessions.open(updated);
       } else {
         await engine.sessions.refresh(sender.id);
       }
-      return senderJson(await current(ws.id, sender.id));
+      if (updated === null) throw notFound('sender', sender.id);
+      return senderJson(live(updated));
     },
   );
 
@@ -380,7 +381,12 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
         return { hour: toIso(hour), sent: found?.sent ?? 0, failed: found?.failed ?? 0 };
       });
       const lastHour = await store.messages.outcomeCounts(sender.id, now - 3_600_000);
-      const lastDay = await store.messages.outcomeCounts(sender.id, since);
+      // Every bucket, not just the 24 shown: the same rows the day's total counts.
+      const lastDay = { sent: 0, failed: 0 };
+      for (const h of hours.values()) {
+        lastDay.sent += h.sent;
+        lastDay.failed += h.failed;
+      }
       return {
         health: sender.health,
         sent: { lastHour: lastHour.sent, lastDay: lastDay.sent },

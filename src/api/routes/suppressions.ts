@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
 import { requirePhone } from '../../domain/contact-input.ts';
-import { KurirError } from '../../domain/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import { type Suppression, suppressionReasons } from '../../domain/suppression.ts';
 import { suppressionsCsv } from '../../engine/contact-export.ts';
@@ -12,12 +12,15 @@ import {
   Nullable,
   oneOf,
   PageQuery,
+  pageBody,
   pageOf,
+  pageRequest,
   problems,
   streamed,
   Timestamp,
   toIso,
 } from '../common-schemas.ts';
+import { sendCsv } from '../csv-reply.ts';
 
 export interface SuppressionRoutesOptions {
   store: Store;
@@ -43,9 +46,6 @@ export const SuppressionSchema = Type.Object(
 function suppressionJson(s: Suppression) {
   return { id: s.id, phone: s.phone, reason: s.reason, note: s.note, createdAt: toIso(s.createdAt) };
 }
-
-const notFound = (id: string) =>
-  new KurirError('suppression.not_found', `No suppression ${id} in this workspace`);
 
 export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptions> = async (
   app,
@@ -102,13 +102,13 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
       },
     },
     async (request) => {
-      const { reason, q, limit = 50, cursor } = request.query;
+      const { reason, q } = request.query;
       const page = await store.suppressions.list(
         request.workspace.id,
         { ...(reason ? { reason } : {}), ...(q ? { q } : {}) },
-        { limit, ...(cursor === undefined ? {} : { before: cursor }) },
+        pageRequest(request.query),
       );
-      return { data: page.items.map(suppressionJson), nextCursor: page.next };
+      return pageBody(page.items.map(suppressionJson), page);
     },
   );
 
@@ -123,10 +123,7 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
       },
     },
     async (request, reply) =>
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="suppressions.csv"')
-        .send(suppressionsCsv(store.suppressions.stream(request.workspace.id))),
+      sendCsv(reply, 'suppressions.csv', suppressionsCsv(store.suppressions.stream(request.workspace.id))),
   );
 
   app.get(
@@ -141,7 +138,7 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
     },
     async (request) => {
       const found = await store.suppressions.get(request.workspace.id, request.params.id);
-      if (found === null) throw notFound(request.params.id);
+      if (found === null) throw notFound('suppression', request.params.id);
       return suppressionJson(found);
     },
   );
@@ -158,7 +155,7 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
     },
     async (request, reply) => {
       if (!(await store.suppressions.remove(request.workspace.id, request.params.id))) {
-        throw notFound(request.params.id);
+        throw notFound('suppression', request.params.id);
       }
       return reply.code(204).send(null);
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
-import { type FieldError, KurirError } from '../../domain/errors.ts';
+import { type FieldError, KurirError, notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import { parseTemplate } from '../../domain/template/parse-template.ts';
 import { renderMessage } from '../../domain/template/render-message.ts';
@@ -22,7 +22,9 @@ import {
   Nullable,
   oneOf,
   PageQuery,
+  pageBody,
   pageOf,
+  pageRequest,
   problems,
   Timestamp,
   toIso,
@@ -160,8 +162,6 @@ function cleanAttachments(input: Static<typeof AttachmentSchema>[] | undefined):
   });
 }
 
-const notFound = (id: string) => new KurirError('template.not_found', `No template ${id} in this workspace`);
-
 export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = async (
   app,
   { store, clock, newId },
@@ -281,12 +281,11 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       },
     },
     async (request) => {
-      const { limit = 50, cursor } = request.query;
-      const page = await store.templates.list(request.workspace.id, {
-        limit,
-        ...(cursor === undefined ? {} : { before: cursor }),
-      });
-      return { data: page.items.map((t) => templateJson(t)), nextCursor: page.next };
+      const page = await store.templates.list(request.workspace.id, pageRequest(request.query));
+      return pageBody(
+        page.items.map((t) => templateJson(t)),
+        page,
+      );
     },
   );
 
@@ -302,7 +301,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     },
     async (request) => {
       const t = await store.templates.get(request.workspace.id, request.params.id);
-      if (t === null) throw notFound(request.params.id);
+      if (t === null) throw notFound('template', request.params.id);
       return templateJson(t);
     },
   );
@@ -321,7 +320,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     async (request) => {
       const ws = request.workspace;
       const stored = await store.templates.get(ws.id, request.params.id);
-      if (stored === null) throw notFound(request.params.id);
+      if (stored === null) throw notFound('template', request.params.id);
       const next: Template = {
         ...stored,
         name: request.body.name?.trim() ?? stored.name,
@@ -337,7 +336,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       };
       const { warnings } = await check(ws.id, next.variants, next.attachments, next.whatsappTemplate ?? null);
       const saved = await store.templates.replace(next);
-      if (saved === null) throw notFound(request.params.id);
+      if (saved === null) throw notFound('template', request.params.id);
       return templateJson(saved, warnings);
     },
   );
@@ -354,7 +353,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     },
     async (request, reply) => {
       if (!(await store.templates.delete(request.workspace.id, request.params.id)))
-        throw notFound(request.params.id);
+        throw notFound('template', request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -375,7 +374,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     async (request) => {
       const ws = request.workspace;
       const template = await store.templates.get(ws.id, request.params.id);
-      if (template === null) throw notFound(request.params.id);
+      if (template === null) throw notFound('template', request.params.id);
       const { contactId, contact: inline, seed } = request.body;
       let contact = {
         name: inline?.name ?? null,
@@ -385,8 +384,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       };
       if (contactId !== undefined) {
         const stored = await store.contacts.get(ws.id, contactId);
-        if (stored === null)
-          throw new KurirError('contact.not_found', `No contact ${contactId} in this workspace`);
+        if (stored === null) throw notFound('contact', contactId);
         contact = { name: stored.name, phone: stored.phone, status: stored.status, fields: stored.fields };
       }
       const usedSeed = seed ?? `preview:${contactId ?? contact.phone}`;

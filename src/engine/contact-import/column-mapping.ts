@@ -1,5 +1,5 @@
 import { FIELD_KEY_PATTERN, MAX_FIELDS, toFieldKey } from '../../domain/contact.ts';
-import { type FieldError, KurirError } from '../../domain/errors.ts';
+import { type FieldError, KurirError, pointerEscape } from '../../domain/errors.ts';
 import type { ColumnMapping } from '../../domain/job.ts';
 
 /** A mapping as a caller writes it: header names, all optional; see {@link resolveMapping}. */
@@ -73,11 +73,6 @@ function looseName(name: string): string {
     .trim();
 }
 
-/** JSON Pointer escaping for a field key used as a path segment (RFC 6901). */
-function pointerSegment(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /**
  * Decides which column feeds which contact property, or says why it cannot.
  * - Without `requested`, columns are mapped by header name (see `synonyms`); every other
@@ -136,7 +131,7 @@ function checkMapping(
     });
   }
   for (const [key, column] of fields) {
-    const pointer = `/mapping/fields/${pointerSegment(key)}`;
+    const pointer = `/mapping/fields/${pointerEscape(key)}`;
     if (!FIELD_KEY_PATTERN.test(key)) {
       errors.push({
         pointer,
@@ -185,7 +180,7 @@ function autoMap(header: readonly string[], errors: FieldError[]): ColumnMapping
     const earlier = sources.get(key);
     if (earlier !== undefined) {
       errors.push({
-        pointer: `/mapping/fields/${pointerSegment(key)}`,
+        pointer: `/mapping/fields/${pointerEscape(key)}`,
         detail: `columns "${earlier}" and "${column}" would both fill this field; rename one or give a mapping`,
       });
       return;

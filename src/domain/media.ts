@@ -7,10 +7,7 @@ const MB = 1024 * 1024;
  * Web takes bigger videos. Images are shrunk before sending, so their limit is on what
  * Kurir will read and shrink, not on what it sends.
  */
-export const driverMediaLimits: Record<
-  'simulator' | 'baileys' | 'cloud-api',
-  Record<AttachmentType, number>
-> = {
+const driverMediaLimits: Record<'simulator' | 'baileys' | 'cloud-api', Record<AttachmentType, number>> = {
   'cloud-api': { image: 25 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB },
   baileys: { image: 25 * MB, video: 64 * MB, audio: 16 * MB, document: 100 * MB },
   simulator: { image: 25 * MB, video: 64 * MB, audio: 16 * MB, document: 100 * MB },

@@ -4,7 +4,7 @@ import type { Sender } from '../domain/sender.ts';
 import type { Store } from '../store/store.ts';
 
 /** The simulated number a new workspace starts with. */
-export const DEMO_SENDER_PHONE = '+15550100001';
+const DEMO_SENDER_PHONE = '+15550100001';
 
 /**
  * Gives a new workspace one sender on the built-in simulator, paired already, so a first

@@ -24,6 +24,28 @@ async function upload(t: TestApp, bytes: Buffer, name: string, type: string) {
   return res.json() as { id: string; size: number };
 }
 
+/** A template with `attachments`, a simulator sender and a campaign over them, then its start. */
+async function startCampaign(
+  t: TestApp,
+  template: { name: string; variants: string[]; attachments: unknown[] },
+) {
+  const post = async (url: string, payload?: object) =>
+    t.app.inject({ method: 'POST', url, headers: t.auth, ...(payload === undefined ? {} : { payload }) });
+  const tpl = (await post('/v1/templates', template)).json();
+  const sender = (
+    await post('/v1/senders', {
+      name: 'S',
+      driver: 'simulator',
+      config: { phone: '+15550100001', autoPair: true },
+    })
+  ).json();
+  const campaign = (
+    await post('/v1/campaigns', { name: 'C', templateId: tpl.id, senderIds: [sender.id] })
+  ).json();
+  const started = await post(`/v1/campaigns/${campaign.id}/start`);
+  return { campaignId: campaign.id as string, started };
+}
+
 test('a large image is re-encoded under 350 KB once, when the campaign starts', async () => {
   await using t = await createTestApp();
   const source = await bigImage();
@@ -35,41 +57,13 @@ test('a large image is re-encoded under 350 KB once, when the campaign starts', 
     headers: t.auth,
     payload: { phone: '+4915112345678', name: 'Ana' },
   });
-  const template = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/templates',
-      headers: t.auth,
-      payload: {
-        name: 'Pic',
-        variants: ['Look'],
-        attachments: [{ type: 'image', fileId: file.id, caption: 'For {{name}}' }],
-      },
-    })
-  ).json();
-  const sender = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/senders',
-      headers: t.auth,
-      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
-    })
-  ).json();
-  const campaign = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/campaigns',
-      headers: t.auth,
-      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
-    })
-  ).json();
-  const started = await t.app.inject({
-    method: 'POST',
-    url: `/v1/campaigns/${campaign.id}/start`,
-    headers: t.auth,
+  const { campaignId, started } = await startCampaign(t, {
+    name: 'Pic',
+    variants: ['Look'],
+    attachments: [{ type: 'image', fileId: file.id, caption: 'For {{name}}' }],
   });
   assert.equal(started.statusCode, 200, started.body);
-  const stored = await t.store.campaigns.find(campaign.id);
+  const stored = await t.store.campaigns.find(campaignId);
   const attachment = stored?.template?.attachments[0];
   assert.ok(
     attachment?.fileId !== undefined && attachment.fileId !== file.id,
@@ -87,7 +81,7 @@ test('a large image is re-encoded under 350 KB once, when the campaign starts', 
   });
   const meta = await sharp(content.rawPayload).metadata();
   assert.equal(meta.format, 'jpeg');
-  await t.runUntil(async () => (await t.store.campaigns.find(campaign.id))?.status === 'completed');
+  await t.runUntil(async () => (await t.store.campaigns.find(campaignId))?.status === 'completed');
   const got = t.network.records.receivedBy('+4915112345678');
   assert.equal(got.length, 2, 'the text and the image');
   assert.ok(got[1]?.mediaUrl?.endsWith(shrunk?.id ?? 'x'), 'the shrunk file was sent');
@@ -100,70 +94,22 @@ test('a small image is sent as it is', async () => {
     .png()
     .toBuffer();
   const file = await upload(t, small, 'dot.png', 'image/png');
-  const template = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/templates',
-      headers: t.auth,
-      payload: { name: 'Dot', variants: ['x'], attachments: [{ type: 'image', fileId: file.id }] },
-    })
-  ).json();
-  const sender = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/senders',
-      headers: t.auth,
-      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
-    })
-  ).json();
-  const campaign = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/campaigns',
-      headers: t.auth,
-      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
-    })
-  ).json();
-  await t.app.inject({ method: 'POST', url: `/v1/campaigns/${campaign.id}/start`, headers: t.auth });
-  assert.equal((await t.store.campaigns.find(campaign.id))?.template?.attachments[0]?.fileId, file.id);
+  const { campaignId } = await startCampaign(t, {
+    name: 'Dot',
+    variants: ['x'],
+    attachments: [{ type: 'image', fileId: file.id }],
+  });
+  assert.equal((await t.store.campaigns.find(campaignId))?.template?.attachments[0]?.fileId, file.id);
 });
 
 test('a video over the limit of a Cloud API-sized driver is refused with the numbers', async () => {
   await using t = await createTestApp({
     probeMedia: async () => ({ size: 80 * 1024 * 1024, contentType: 'video/mp4' }),
   });
-  const template = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/templates',
-      headers: t.auth,
-      payload: {
-        name: 'Vid',
-        variants: ['x'],
-        attachments: [{ type: 'video', url: 'https://example.com/v.mp4' }],
-      },
-    })
-  ).json();
-  const sender = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/senders',
-      headers: t.auth,
-      payload: { name: 'S', driver: 'simulator', config: { phone: '+15550100001', autoPair: true } },
-    })
-  ).json();
-  const campaign = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/campaigns',
-      headers: t.auth,
-      payload: { name: 'C', templateId: template.id, senderIds: [sender.id] },
-    })
-  ).json();
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/v1/campaigns/${campaign.id}/start`,
-    headers: t.auth,
+  const { started: res } = await startCampaign(t, {
+    name: 'Vid',
+    variants: ['x'],
+    attachments: [{ type: 'video', url: 'https://example.com/v.mp4' }],
   });
   assert.equal(res.statusCode, 422, res.body);
   assert.match(

@@ -235,7 +235,9 @@ interface ChunkStatements {
 const CONTACT_COLUMNS = 'id, workspace_id, phone, name, fields, tags, status, created_at, updated_at';
 
 /**
- * SQLite: `json_each` yields the array's elements in order with their index as `key`. The
+ * SQLite: `jsonb_each` yields the array's elements in order with their index as `key`, each
+ * as a binary JSON value, so reading its five properties parses nothing again (`json_each`
+ * hands out text, and every `->>` re-parsed it: a tenth of a 1M-row import's writing). The
  * `WHERE true` keeps `ON CONFLICT` from being read as a join constraint. Joins to contacts
  * are `CROSS JOIN`s, which SQLite never reorders, and the update's is materialised first
  * (an UPDATE's target is otherwise scanned outermost): without statistics the planner
@@ -249,22 +251,22 @@ const SQLITE: ChunkStatements = {
   insert: `INSERT INTO contacts (${CONTACT_COLUMNS})
     SELECT ?1 || printf('%06d', j.key), ?2, j.value ->> 0, j.value ->> 1, j.value -> 4, j.value -> 3,
       j.value ->> 2, ?3, ?3
-    FROM json_each(?4) AS j WHERE true
+    FROM jsonb_each(?4) AS j WHERE true
     ON CONFLICT (workspace_id, phone) DO NOTHING`,
   tagsOfInserted: `INSERT INTO contact_tags (workspace_id, contact_id, tag)
     SELECT ?2, ?1 || printf('%06d', j.key), t.value
-    FROM json_each(?3) AS j CROSS JOIN json_each(j.value -> 3) AS t WHERE true
+    FROM jsonb_each(?3) AS j CROSS JOIN jsonb_each(j.value, '$[3]') AS t WHERE true
     ON CONFLICT DO NOTHING`,
   tagsOfInsertedAmongStored: `INSERT INTO contact_tags (workspace_id, contact_id, tag)
     SELECT ?2, c.id, t.value
-    FROM json_each(?3) AS j
+    FROM jsonb_each(?3) AS j
       CROSS JOIN contacts AS c ON c.id = ?1 || printf('%06d', j.key)
-      CROSS JOIN json_each(j.value -> 3) AS t
+      CROSS JOIN jsonb_each(j.value, '$[3]') AS t
     WHERE true
     ON CONFLICT DO NOTHING`,
   update: `WITH m AS MATERIALIZED (
       SELECT s.id AS id, j.value AS v
-      FROM json_each(?4) AS j CROSS JOIN contacts AS s ON s.workspace_id = ?2 AND s.phone = j.value ->> 0
+      FROM jsonb_each(?4) AS j CROSS JOIN contacts AS s ON s.workspace_id = ?2 AND s.phone = j.value ->> 0
       WHERE substr(s.id, 1, length(?1)) <> ?1
     )
     UPDATE contacts AS c SET
@@ -280,14 +282,14 @@ const SQLITE: ChunkStatements = {
     FROM m WHERE c.id = m.id`,
   tagsOfAll: `INSERT INTO contact_tags (workspace_id, contact_id, tag)
     SELECT ?1, c.id, t.value
-    FROM json_each(?2) AS j
+    FROM jsonb_each(?2) AS j
       CROSS JOIN contacts AS c ON c.workspace_id = ?1 AND c.phone = j.value ->> 0
-      CROSS JOIN json_each(j.value -> 3) AS t
+      CROSS JOIN jsonb_each(j.value, '$[3]') AS t
     WHERE true
     ON CONFLICT DO NOTHING`,
   members: `INSERT INTO import_members (job_id, contact_id)
     SELECT ?1, c.id
-    FROM json_each(?3) AS j CROSS JOIN contacts AS c ON c.workspace_id = ?2 AND c.phone = j.value ->> 0
+    FROM jsonb_each(?3) AS j CROSS JOIN contacts AS c ON c.workspace_id = ?2 AND c.phone = j.value ->> 0
     WHERE true
     ON CONFLICT DO NOTHING`,
 };

@@ -1,8 +1,11 @@
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { PhoneValidity } from './phone-validity.ts';
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
 
 const MAX_INPUT = 64;
+
+const validity = new PhoneValidity();
 
 /**
  * Normalises what a user typed or imported to E.164. A number without a country prefix is
@@ -24,7 +27,7 @@ export function normalisePhone(input: string, defaultCountry: string | null): Ph
   const country = !international && defaultCountry !== null ? (defaultCountry as CountryCode) : undefined;
   const parsed = parsePhoneNumberFromString(text, country);
   if (parsed === undefined) return { ok: false, reason: 'cannot be read as a phone number' };
-  if (!parsed.isValid()) {
+  if (!validity.isValid(parsed)) {
     const where = parsed.country ?? country ?? `+${parsed.countryCallingCode}`;
     return { ok: false, reason: `is not a valid number for ${where}` };
   }

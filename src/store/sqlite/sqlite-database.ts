@@ -22,6 +22,11 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   /** Opens a file (or `:memory:`) with the settings every Kurir SQLite store relies on. */
   static open(location: string): NodeSqliteDatabase {
     const db = new DatabaseSync(location, { enableForeignKeyConstraints: true, timeout: 5000 });
+    // Only takes effect on a new, empty file, before WAL mode writes its header; an existing
+    // database keeps the page size it was made with. 8 KiB instead of 4 halves the pages,
+    // log frames and write calls per row: a 1M-contact import spends a quarter less time in
+    // its inserts, while the dispatcher's small commits stay within their bench's spread.
+    db.exec('PRAGMA page_size = 8192');
     // WAL lets readers (a CLI, the dashboard) run beside the writer; NORMAL sync is durable
     // across process crashes in WAL mode, which is the crash Kurir promises to survive.
     db.exec('PRAGMA journal_mode = WAL');

@@ -11,11 +11,11 @@ export interface CheckpointResult {
 }
 
 /**
- * Log frames past which a bulk writer waits for the checkpointer: 16,384 pages of 4 KiB,
- * 64 MiB, matching `journal_size_limit` (see `sqlite-database.ts`), to which SQLite cuts
- * the file back when the log starts over.
+ * Size of the log past which a bulk writer waits for the checkpointer: 64 MiB, matching
+ * `journal_size_limit` (see `sqlite-database.ts`), to which SQLite cuts the file back when
+ * the log starts over. A frame is one page, so the bound in frames depends on the page size.
  */
-const MAX_LOG_FRAMES = 16_384;
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 const workerUrl = new URL('./wal-checkpoint-worker.ts', import.meta.url);
 
@@ -25,7 +25,7 @@ const workerUrl = new URL('./wal-checkpoint-worker.ts', import.meta.url);
  * takes the log past `wal_autocheckpoint` pages: on a 1M-contact import that was 4-5 s of
  * the main thread's ~13 s (the copy and two fsyncs), in stalls of up to 300 ms. Here the
  * main connection's automatic checkpoints are off while the checkpointer runs; it copies
- * continuously, and when the log passes {@link MAX_LOG_FRAMES} the writer waits (without
+ * continuously, and when the log passes {@link MAX_LOG_BYTES} the writer waits (without
  * blocking the event loop) until it is all copied, so the next commit starts the log over:
  * SQLite only restarts a log that is fully checkpointed, and a writer that never pauses
  * would grow it without bound.
@@ -35,16 +35,18 @@ export class WalCheckpointer {
   readonly #exited: Promise<unknown>;
   readonly #main: RawSql;
   readonly #autocheckpoint: number;
+  readonly #maxLogFrames: number;
   #running: Promise<CheckpointResult> | null = null;
   #reply: { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void } | null = null;
   #failure: Error | null = null;
   /** Frames in the log at the last checkpoint; 0 once all were copied. */
   #log = 0;
 
-  private constructor(worker: Worker, main: RawSql, autocheckpoint: number) {
+  private constructor(worker: Worker, main: RawSql, autocheckpoint: number, pageSize: number) {
     this.#worker = worker;
     this.#main = main;
     this.#autocheckpoint = autocheckpoint;
+    this.#maxLogFrames = Math.floor(MAX_LOG_BYTES / pageSize);
     this.#exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.on('message', (result: CheckpointResult) => this.#reply?.resolve(result));
     worker.on('error', (error) => this.#fail(error));
@@ -54,10 +56,16 @@ export class WalCheckpointer {
   /** Starts a checkpointer for `file`; `main` is the connection the bulk writer uses. */
   static async start(file: string, main: RawSql): Promise<WalCheckpointer> {
     const [setting] = await main.rows<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint', []);
+    const [page] = await main.rows<{ page_size: number }>('PRAGMA page_size', []);
     const worker = new Worker(workerUrl, { workerData: { file } });
     await once(worker, 'online');
     await main.run('PRAGMA wal_autocheckpoint = 0', []);
-    return new WalCheckpointer(worker, main, Number(setting?.wal_autocheckpoint ?? 1000));
+    return new WalCheckpointer(
+      worker,
+      main,
+      Number(setting?.wal_autocheckpoint ?? 1000),
+      Number(page?.page_size ?? 4096),
+    );
   }
 
   /** Call after each commit of the bulk writer; rejects if the checkpointer failed. */
@@ -67,7 +75,7 @@ export class WalCheckpointer {
       // Not awaited here: a failure is kept in #failure and thrown by the next call.
       this.#running.catch(() => {});
     }
-    if (this.#log < MAX_LOG_FRAMES) {
+    if (this.#log < this.#maxLogFrames) {
       if (this.#failure !== null) throw this.#failure;
       return;
     }

@@ -190,7 +190,7 @@ export function storeContract(backend: Backend): void {
         contact(ws.id, '+4915100000201', { name: 'Old', tags: ['keep'], fields: { a: '1' } }),
       );
       const chunk = (contacts: ImportedContact[], rows: number): ImportChunk => ({
-        contacts: JSON.stringify(contacts),
+        contacts: new TextEncoder().encode(JSON.stringify(contacts)),
         count: contacts.length,
         rows,
       });
@@ -387,7 +387,7 @@ export function storeContract(backend: Backend): void {
         ['+4915100000301', 'Stored', null, [], {}],
         ['+4915100000302', 'New', null, [], {}],
       ];
-      const chunk = { contacts: JSON.stringify(listed), count: 2, rows: 2 };
+      const chunk = { contacts: new TextEncoder().encode(JSON.stringify(listed)), count: 2, rows: 2 };
       for (const onDuplicate of ['skip', 'update'] as const) {
         await store.transaction((tx) => tx.contactImport.write(ws.id, chunk, onDuplicate, now, id, job.id));
       }

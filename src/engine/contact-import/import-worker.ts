@@ -51,8 +51,9 @@ async function readSegment(task: SegmentTask): Promise<void> {
   }
 }
 
+/** A chunk's contacts are moved to the main thread, not copied (see `ImportChunk`). */
 function post(message: WorkerMessage): void {
-  port?.postMessage(message);
+  port?.postMessage(message, message.kind === 'chunk' ? [message.contacts.buffer] : []);
 }
 
 /** The file's records from `byte` on (to `end`), as csv-parse reads them. */

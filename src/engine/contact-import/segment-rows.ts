@@ -9,8 +9,8 @@ import type { ImportRow } from './row-mapper.ts';
  */
 export interface SegmentChunk {
   rejections: ImportRejection[];
-  /** JSON array of {@link ImportedContact}, sorted by phone, each phone once. */
-  contacts: string;
+  /** UTF-8 JSON array of {@link ImportedContact}, sorted by phone, each phone once. */
+  contacts: Uint8Array<ArrayBuffer>;
   /** Contacts in `contacts`. */
   count: number;
   /** File rows those contacts stand for (a phone the segment repeats counts once per row). */
@@ -73,7 +73,7 @@ export class SegmentRows {
       for (let i = from; i < to; i++) rowCount += rows[i] as number;
       yield {
         rejections: start < rejected ? this.#rejections.slice(start, Math.min(end, rejected)) : [],
-        contacts: `[${contacts.slice(from, to).join(',')}]`,
+        contacts: utf8.encode(`[${contacts.slice(from, to).join(',')}]`),
         count: to - from,
         rows: rowCount,
         mergedItems: end,
@@ -114,6 +114,8 @@ export class SegmentRows {
     return { contacts, rows };
   }
 }
+
+const utf8 = new TextEncoder();
 
 /** A later row over an earlier one of the same phone: values it has win, tags and fields accumulate. */
 function foldRow(earlier: ImportedContact, later: ImportedContact): ImportedContact {

@@ -17,7 +17,7 @@ export interface CheckpointResult {
  */
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
-const workerUrl = new URL('./wal-checkpoint-worker.ts', import.meta.url);
+const workerUrl = new URL('./wal-checkpoint-worker.js', import.meta.url);
 
 /**
  * Copies the write-ahead log into the database file from a worker thread while a bulk

@@ -1,29 +1,31 @@
+// @ts-check
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CheckpointRequest, CheckpointResult } from './wal-checkpointer.ts';
 
 /**
  * The checkpointer's thread: its own connection to the database file, which copies the
  * write-ahead log back into the database when asked. PASSIVE never waits for a lock and
  * never blocks the writer: it copies what no reader still needs and reports how far it got.
+ *
+ * Plain JavaScript, unlike the rest of Kurir: a thread that loads TypeScript also loads
+ * Node's type stripper into its own isolate, 11 MB for these few lines, and a contact
+ * import's memory bound counts every thread. Messages are `CheckpointRequest` in and
+ * `CheckpointResult` out (see `wal-checkpointer.ts`).
  */
 const port = parentPort;
-if (port === null) throw new Error('wal-checkpoint-worker.ts runs as a worker thread');
-const db = new DatabaseSync((workerData as { file: string }).file);
+if (port === null) throw new Error('wal-checkpoint-worker.js runs as a worker thread');
+const db = new DatabaseSync(workerData.file);
 // Checkpoints sync the log before copying and the database after, as the main connection's
 // own would (synchronous is per connection).
 db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
-port.on('message', (request: CheckpointRequest) => {
+port.on('message', (/** @type {'checkpoint' | 'close'} */ request) => {
   if (request === 'close') {
     db.close();
     port.close();
     return;
   }
-  const row = checkpoint.get() as { log: number; checkpointed: number };
-  port.postMessage({
-    log: Number(row.log),
-    checkpointed: Number(row.checkpointed),
-  } satisfies CheckpointResult);
+  const row = /** @type {{ log: number, checkpointed: number }} */ (checkpoint.get());
+  port.postMessage({ log: Number(row.log), checkpointed: Number(row.checkpointed) });
 });

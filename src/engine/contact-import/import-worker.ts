@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Parser, parse } from 'csv-parse';
 import { csvParseOptions, isBlankRecord, lineBreaksIn } from './csv-dialect.ts';
+import { JsonTexts } from './json-texts.ts';
 import { RowMapper } from './row-mapper.ts';
 import { SegmentRows } from './segment-rows.ts';
 import type { ChunkMessage, SegmentTask, WorkerInput, WorkerMessage } from './worker-messages.ts';
@@ -22,6 +23,8 @@ class FileProblem extends Error {}
 
 let mapper: Promise<RowMapper> | null = null;
 let work: Promise<void> = Promise.resolve();
+/** The rows of the segment being read; segments are read one after another. */
+const texts = new JsonTexts();
 
 port.on('message', (task: SegmentTask) => {
   work = work.then(() => readSegment(task));
@@ -105,7 +108,7 @@ async function readRows(
   task: SegmentTask,
   mapper: RowMapper,
 ): Promise<{ segment: SegmentRows; bytesRead: number }> {
-  const segment = new SegmentRows();
+  const segment = new SegmentRows(texts);
   /** Line where the next record starts; the header's own ending is counted like any other. */
   let line = task.line;
   let header = task.byte === 0;

@@ -6,9 +6,9 @@ const workerUrl = new URL('./import-worker.ts', import.meta.url);
 /**
  * A worker holds the segment it reads (~100 bytes a row as JSON, see `SegmentRows`) and
  * the phone metadata. Without limits V8 lets a heap grow to several times what is live
- * before collecting; these keep each worker near 60 MB at the same speed.
+ * before collecting; these keep each worker near 55 MB (heap and buffers) at the same speed.
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 /** The file could not be read (gone, unreadable, no usable header); `message` is for the user. */
 export class SegmentReadFailure extends Error {}
@@ -20,8 +20,10 @@ export class SegmentReadFailure extends Error {}
  * would leave it.
  *
  * A worker gets its next segment only when it has posted the last and fewer than
- * `workers + 1` segments wait to be written, so the chunks held here (JSON text, ~100
- * bytes a row) stay a few segments' worth whatever the file's size.
+ * `max(workers, 2)` segments wait to be written, so the chunks held here (JSON, ~100 bytes
+ * a row) stay a few segments' worth whatever the file's size. With two workers that is the
+ * segment being written plus the next, read meanwhile: the writer is the slower side, and a
+ * third segment held ahead only added ~10 MB to a 1M-row import's peak memory.
  */
 export class SegmentReaders implements AsyncDisposable {
   readonly #tasks: readonly SegmentTask[];
@@ -92,7 +94,7 @@ export class SegmentReaders implements AsyncDisposable {
     while (
       this.#idle.length > 0 &&
       this.#next < this.#tasks.length &&
-      this.#next - this.#writing < this.#workers.length + 1
+      this.#next - this.#writing < Math.max(this.#workers.length, 2)
     ) {
       const worker = this.#idle.shift() as Worker;
       const task = this.#tasks[this.#next++] as SegmentTask;

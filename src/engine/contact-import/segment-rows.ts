@@ -1,6 +1,7 @@
 import type { FieldValue } from '../../domain/contact.ts';
 import type { ImportRejection, OnDuplicate } from '../../domain/job.ts';
 import type { ImportedContact } from '../../store/contact-import-writer.ts';
+import type { JsonTexts } from './json-texts.ts';
 import type { ImportRow } from './row-mapper.ts';
 
 /**
@@ -32,18 +33,29 @@ export interface SegmentChunk {
  * with `skip` only the first row counts.
  *
  * Rows are kept as their JSON, which the chunks are made of anyway: ~100 bytes a row
- * instead of ~300 as objects, so a worker holding a 100,000-row segment stays small.
+ * instead of ~300 as objects, and outside the JavaScript heap (see `JsonTexts`), so a
+ * worker holding a 100,000-row segment stays small.
  */
 export class SegmentRows {
+  readonly #texts: JsonTexts;
+  /** Row i's phone; its JSON is text i of `#texts`. */
   readonly #phones: string[] = [];
-  readonly #contacts: string[] = [];
   readonly #rejections: ImportRejection[] = [];
   readonly #fieldKeys = new Set<string>();
+
+  /**
+   * Keeps the rows in `texts`, clearing it first: a worker hands the same buffer to each
+   * segment it reads in turn, so the buffer grows once, not once per segment.
+   */
+  constructor(texts: JsonTexts) {
+    texts.clear();
+    this.#texts = texts;
+  }
 
   add(row: ImportRow): void {
     this.#phones.push(row.phone);
     const contact: ImportedContact = [row.phone, row.name ?? null, row.status ?? null, row.tags, row.fields];
-    this.#contacts.push(JSON.stringify(contact));
+    this.#texts.add(JSON.stringify(contact));
     for (const key in row.fields) this.#fieldKeys.add(key);
   }
 
@@ -73,7 +85,7 @@ export class SegmentRows {
       for (let i = from; i < to; i++) rowCount += rows[i] as number;
       yield {
         rejections: start < rejected ? this.#rejections.slice(start, Math.min(end, rejected)) : [],
-        contacts: utf8.encode(`[${contacts.slice(from, to).join(',')}]`),
+        contacts: this.#texts.array(contacts.slice(from, to)),
         count: to - from,
         rows: rowCount,
         mergedItems: end,
@@ -84,8 +96,11 @@ export class SegmentRows {
     } while (start < total);
   }
 
-  /** Contacts as JSON in phone order, each phone's rows folded into one, and how many rows each stands for. */
-  #fold(onDuplicate: OnDuplicate): { contacts: string[]; rows: number[] } {
+  /**
+   * Contacts in phone order as numbers of their texts, each phone's rows folded into one, and
+   * how many rows each stands for.
+   */
+  #fold(onDuplicate: OnDuplicate): { contacts: number[]; rows: number[] } {
     const phones = this.#phones;
     const order = Array.from(phones.keys());
     // Ties keep file order, which is the order repeats are folded in.
@@ -94,19 +109,17 @@ export class SegmentRows {
       const pb = phones[b] as string;
       return pa < pb ? -1 : pa > pb ? 1 : a - b;
     });
-    const contacts: string[] = [];
+    const contacts: number[] = [];
     const rows: number[] = [];
     for (let i = 0; i < order.length; ) {
       const first = order[i] as number;
       let end = i + 1;
       while (end < order.length && phones[order[end] as number] === phones[first]) end++;
       if (end - i === 1 || onDuplicate === 'skip') {
-        contacts.push(this.#contacts[first] as string);
+        contacts.push(first);
       } else {
-        const repeats = order
-          .slice(i, end)
-          .map((k) => JSON.parse(this.#contacts[k] as string) as ImportedContact);
-        contacts.push(JSON.stringify(repeats.reduce(foldRow)));
+        const repeats = order.slice(i, end).map((k) => JSON.parse(this.#texts.text(k)) as ImportedContact);
+        contacts.push(this.#texts.add(JSON.stringify(repeats.reduce(foldRow))));
       }
       rows.push(end - i);
       i = end;
@@ -114,8 +127,6 @@ export class SegmentRows {
     return { contacts, rows };
   }
 }
-
-const utf8 = new TextEncoder();
 
 /** A later row over an earlier one of the same phone: values it has win, tags and fields accumulate. */
 function foldRow(earlier: ImportedContact, later: ImportedContact): ImportedContact {

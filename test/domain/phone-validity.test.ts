@@ -54,3 +54,24 @@ describe('normalisePhone', () => {
     assert.deepEqual(normalisePhone('12345', 'DE'), { ok: false, reason: 'is not a valid number for DE' });
   });
 });
+
+describe('normalisePhone reads a cell whole when it can', () => {
+  test('with the answer libphonenumber gives when it searches the cell for a number', () => {
+    const cell = fc
+      .tuple(
+        fc.constantFrom('+49', '+1', '+44', '+', '01', '03', '07', '1', '9'),
+        fc.string({ unit: fc.constantFrom(...'0123456789012345678901234567 ()-./+xt:'), maxLength: 18 }),
+      )
+      .map(([start, rest]) => `${start}${rest}`.trim());
+    fc.assert(
+      fc.property(cell, (text) => {
+        fc.pre(text !== '' && /\d/.test(text));
+        const searched = parsePhoneNumberFromString(text, 'DE');
+        const expected = searched?.isValid() ? searched.number : null;
+        const result = normalisePhone(text, 'DE');
+        assert.equal(result.ok ? result.e164 : null, expected, JSON.stringify(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});

@@ -10,6 +10,8 @@ export interface CsvFault {
 export interface PieceSize {
   rows: number;
   bytes: number;
+  /** Records of the first piece when fewer than `rows`; each next one doubles, up to `rows`. */
+  firstRows?: number;
 }
 
 const UNCUT: PieceSize = { rows: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
@@ -66,6 +68,7 @@ export class CsvScanner {
   readonly #pieces: PieceSize;
   #pieceStart = 0;
   #pieceRecords = 0;
+  #pieceRows: number;
   #markDue = false;
   readonly #marks: RecordStart[] = [];
 
@@ -76,6 +79,7 @@ export class CsvScanner {
   constructor(delimiter: Delimiter, pieces: PieceSize = UNCUT) {
     this.#delimiter = delimiter.charCodeAt(0);
     this.#pieces = pieces;
+    this.#pieceRows = Math.min(pieces.rows, pieces.firstRows ?? pieces.rows);
   }
 
   /** The line the next byte is on. */
@@ -95,8 +99,9 @@ export class CsvScanner {
 
   /**
    * Where each piece but the first starts: a piece ends after the data record that makes
-   * it `pieces.rows` records or `pieces.bytes` bytes long, whichever comes first; the last
-   * holds the rest. A mark is noted only if a byte follows it.
+   * it `pieces.rows` records (fewer for the first ones with `firstRows`) or `pieces.bytes`
+   * bytes long, whichever comes first; the last holds the rest. A mark is noted only if a
+   * byte follows it.
    */
   get marks(): readonly RecordStart[] {
     return this.#marks;
@@ -213,8 +218,9 @@ export class CsvScanner {
     }
     this.#dataRecords++;
     this.#pieceRecords++;
-    if (this.#pieceRecords < this.#pieces.rows && end - this.#pieceStart < this.#pieces.bytes) return false;
+    if (this.#pieceRecords < this.#pieceRows && end - this.#pieceStart < this.#pieces.bytes) return false;
     this.#pieceRecords = 0;
+    this.#pieceRows = Math.min(this.#pieces.rows, this.#pieceRows * 2);
     return true;
   }
 

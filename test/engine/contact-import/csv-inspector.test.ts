@@ -177,6 +177,17 @@ describe('CsvInspector', () => {
     assert.deepEqual(exact.segmentStarts, []);
   });
 
+  test('with firstRows, segments start small and double up to the row limit', async () => {
+    const csv = `phone\n${Array.from({ length: 20 }, (_, i) => String(i)).join('\n')}\n`;
+    for (const chunkSize of [1, 7, 65536]) {
+      const shape = await inspect(csv, { chunkSize, segments: { rows: 6, bytes: Infinity, firstRows: 1 } });
+      assert.deepEqual(
+        readSegments(csv, shape).map((s) => s.length),
+        [1, 2, 4, 6, 6, 1],
+      );
+    }
+  });
+
   test('an unclosed quote is refused at the line it opens', async () => {
     const f = await fault('name,phone\na,1\n"b,2\nc,3\nd,4\n');
     assert.equal(f.line, 3);

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
-
-async function call(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  return t.app.inject({
-    method,
-    url,
-    headers: t.auth,
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+import { call, createTestApp } from '../support/test-app.ts';
 
 test('creates a contact with a national number read in the default country', async () => {
   await using t = await createTestApp({ defaultCountry: 'DE' });

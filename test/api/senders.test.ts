@@ -4,16 +4,7 @@ import { FakeWhatsApp } from '../drivers/baileys/fake-whatsapp.ts';
 import { GraphStandIn } from '../drivers/cloud-api/graph-stand-in.ts';
 import { metaBytes, metaSignature } from '../drivers/cloud-api/webhook-deliveries.ts';
 import { SeededRandom } from '../support/seeded-random.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
-
-async function call(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  return t.app.inject({
-    method,
-    url,
-    headers: t.auth,
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+import { call, createTestApp, type TestApp } from '../support/test-app.ts';
 
 const statusOf = async (t: TestApp, id: string) => (await call(t, 'GET', `/v1/senders/${id}`)).json().status;
 

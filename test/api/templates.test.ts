@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTestApp, multipart, type TestApp } from '../support/test-app.ts';
-
-async function call(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  return t.app.inject({
-    method,
-    url,
-    headers: t.auth,
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
+import { call, createTestApp, multipart } from '../support/test-app.ts';
 
 test('a template using a custom field is accepted once a contact has that field', async () => {
   await using t = await createTestApp();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { createTestApp, multipart, type TestApp } from '../support/test-app.ts';
+import { call, createTestApp, multipart, type TestApp } from '../support/test-app.ts';
 
 /** An image that does not compress well: random noise, 1600×1200. */
 async function bigImage(): Promise<Buffer> {
@@ -29,8 +29,7 @@ async function startCampaign(
   t: TestApp,
   template: { name: string; variants: string[]; attachments: unknown[] },
 ) {
-  const post = async (url: string, payload?: object) =>
-    t.app.inject({ method: 'POST', url, headers: t.auth, ...(payload === undefined ? {} : { payload }) });
+  const post = (url: string, payload?: object) => call(t, 'POST', url, payload);
   const tpl = (await post('/v1/templates', template)).json();
   const sender = (
     await post('/v1/senders', {

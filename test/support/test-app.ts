@@ -131,6 +131,21 @@ export async function createTestApp(
   };
 }
 
+/** A request as the app's own key, with a JSON body when `payload` is given. */
+export async function call(
+  t: TestApp,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: unknown,
+) {
+  return t.app.inject({
+    method,
+    url,
+    headers: t.auth,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
 /** A multipart/form-data body: text fields in order, then the file. */
 export function multipart(
   fields: Record<string, string>,

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import type { Clock } from '../src/domain/clock.ts';
 import type { IdFactory } from '../src/domain/id.ts';
 import type { Random } from '../src/domain/random.ts';
+import { newSender } from '../src/domain/sender.ts';
 import type { Workspace } from '../src/domain/workspace.ts';
 import type { SimulatorNetwork } from '../src/drivers/simulator/simulator-network.ts';
 import { KurirDriverFactory } from '../src/engine/driver-factory.ts';
@@ -98,21 +99,16 @@ export async function addSimulatorSenders(
 ): Promise<string[]> {
   const senderIds: string[] = [];
   for (let i = 0; i < count; i++) {
-    const sender = await b.store.senders.create({
-      id: ids('snd'),
-      workspaceId: b.workspace.id,
-      name: `S${i}`,
-      driver: 'simulator',
-      config: { phone: `+1555${String(firstPhone + i)}`, autoPair: true },
-      phone: null,
-      connection: 'pairing',
-      connectionReason: null,
-      quotas: {},
-      pausedReason: null,
-      health: 100,
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    });
+    const sender = await b.store.senders.create(
+      newSender({
+        id: ids('snd'),
+        workspaceId: b.workspace.id,
+        name: `S${i}`,
+        driver: 'simulator',
+        config: { phone: `+1555${String(firstPhone + i)}`, autoPair: true },
+        now: clock.now(),
+      }),
+    );
     senderIds.push(sender.id);
   }
   return senderIds;

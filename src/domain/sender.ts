@@ -28,6 +28,37 @@ export interface Sender {
   updatedAt: number;
 }
 
+/**
+ * A sender as it is first stored: no number yet, full health, not paused. A Cloud API
+ * sender has nothing to pair (its token is its session), so it starts disconnected until
+ * its first check; the others start pairing.
+ */
+export function newSender(fields: {
+  id: string;
+  workspaceId: string;
+  name: string;
+  driver: SenderDriverKind;
+  config: Record<string, unknown>;
+  quotas?: Quotas;
+  now: number;
+}): Sender {
+  return {
+    id: fields.id,
+    workspaceId: fields.workspaceId,
+    name: fields.name,
+    driver: fields.driver,
+    config: fields.config,
+    phone: null,
+    connection: fields.driver === 'cloud-api' ? 'disconnected' : 'pairing',
+    connectionReason: null,
+    quotas: fields.quotas ?? {},
+    pausedReason: null,
+    health: 100,
+    createdAt: fields.now,
+    updatedAt: fields.now,
+  };
+}
+
 /** The status shown to users: paused wins over the connection state. */
 export function senderStatus(
   sender: Pick<Sender, 'connection' | 'pausedReason'>,

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.ts';
 import type { IdFactory } from '../domain/id.ts';
-import type { Sender } from '../domain/sender.ts';
+import { newSender, type Sender } from '../domain/sender.ts';
 import type { Store } from '../store/store.ts';
 
 /** The simulated number a new workspace starts with. */
@@ -14,21 +14,13 @@ export async function addDemoSender(
   deps: { store: Store; clock: Clock; newId: IdFactory },
   workspaceId: string,
 ): Promise<Sender> {
-  const now = deps.clock.now();
-  const sender: Sender = {
+  const sender = newSender({
     id: deps.newId('snd'),
     workspaceId,
     name: 'Simulator',
     driver: 'simulator',
     config: { phone: DEMO_SENDER_PHONE, autoPair: true },
-    phone: null,
-    connection: 'pairing',
-    connectionReason: null,
-    quotas: {},
-    pausedReason: null,
-    health: 100,
-    createdAt: now,
-    updatedAt: now,
-  };
+    now: deps.clock.now(),
+  });
   return deps.store.senders.create(sender);
 }

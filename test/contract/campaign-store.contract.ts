@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Campaign, emptyCounts } from '../../src/domain/campaign.ts';
 import { newId } from '../../src/domain/id.ts';
-import type { Sender } from '../../src/domain/sender.ts';
+import { newSender, type Sender } from '../../src/domain/sender.ts';
 import type { ClaimCandidate } from '../../src/store/message-queue.ts';
 import type { Store } from '../../src/store/store.ts';
 import { SeededRandom } from '../support/seeded-random.ts';
@@ -57,21 +57,15 @@ export function campaignStoreContract(backend: Backend): void {
           createdAt: now,
         });
       }
-      const sender: Sender = {
+      const sender = newSender({
         id: id('snd'),
         workspaceId: ws.id,
         name: 'S1',
         driver: 'simulator',
         config: { phone: '+4915200000001' },
-        phone: null,
-        connection: 'pairing',
-        connectionReason: null,
         quotas: { perMinute: 10, perHour: null, perDay: 500 },
-        pausedReason: null,
-        health: 100,
-        createdAt: now,
-        updatedAt: now,
-      };
+        now,
+      });
       await store.senders.create(sender, 'secret-blob');
       const campaign: Campaign = {
         id: id('cmp'),

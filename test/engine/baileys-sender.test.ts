@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Sender } from '../../src/domain/sender.ts';
+import { newSender } from '../../src/domain/sender.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { FakeWhatsApp } from '../drivers/baileys/fake-whatsapp.ts';
 import { tempDir } from '../support/stores.ts';
@@ -25,21 +25,14 @@ test('a paired Baileys sender logs in again after a restart from its encrypted s
     {
       await using t = await createTestEngine({ store, baileysSocket: whatsapp.makeSocket });
       workspaceId = t.workspace.id;
-      const sender: Sender = {
+      const sender = newSender({
         id: t.ids('snd'),
         workspaceId,
         name: 'Shop',
         driver: 'baileys',
         config: {},
-        phone: null,
-        connection: 'pairing',
-        connectionReason: null,
-        quotas: {},
-        pausedReason: null,
-        health: 100,
-        createdAt: t.clock.now(),
-        updatedAt: t.clock.now(),
-      };
+        now: t.clock.now(),
+      });
       senderId = sender.id;
       await store.senders.create(sender);
       await t.engine.sessions.open(sender);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Campaign } from '../../src/domain/campaign.ts';
 import { newId } from '../../src/domain/id.ts';
 import type { Random } from '../../src/domain/random.ts';
-import type { Sender } from '../../src/domain/sender.ts';
+import { newSender, type Sender } from '../../src/domain/sender.ts';
 import type { Template } from '../../src/domain/template.ts';
 import type { Workspace } from '../../src/domain/workspace.ts';
 import type { MakeSocket } from '../../src/drivers/baileys/socket-like.ts';
@@ -238,21 +238,15 @@ export async function createTestEngine(
     },
     async addSender(name, config = {}, quotas = {}) {
       const phone = `+4915200${String(100000 + Math.floor(random.next() * 899999))}`;
-      const sender: Sender = {
+      const sender = newSender({
         id: ids('snd'),
         workspaceId: workspace.id,
         name,
         driver: 'simulator',
         config: { phone, autoPair: true, ...config },
-        phone: null,
-        connection: 'pairing',
-        connectionReason: null,
         quotas,
-        pausedReason: null,
-        health: 100,
-        createdAt: clock.now(),
-        updatedAt: clock.now(),
-      };
+        now: clock.now(),
+      });
       await store.senders.create(sender);
       await engine.sessions.open(sender);
       await settle();

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
 import { KurirError, notFound } from '../../domain/errors.ts';
 import type { IdFactory } from '../../domain/id.ts';
-import { type Sender, senderStatus } from '../../domain/sender.ts';
+import { newSender, type Sender, senderStatus } from '../../domain/sender.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../store/store.ts';
 import { IdParams, Nullable, problems, streamed, Timestamp, toIso } from '../common-schemas.ts';
@@ -99,22 +99,15 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
           errors: [{ pointer: `/config/${identity}`, detail: 'is already a sender of this workspace' }],
         });
       }
-      const now = clock.now();
-      const sender: Sender = {
+      const sender = newSender({
         id: newId('snd'),
         workspaceId: ws.id,
         name: name.trim(),
         driver,
         config,
-        phone: null,
-        connection: driver === 'cloud-api' ? 'disconnected' : 'pairing',
-        connectionReason: null,
-        quotas: quotas ?? {},
-        pausedReason: null,
-        health: 100,
-        createdAt: now,
-        updatedAt: now,
-      };
+        ...(quotas === undefined ? {} : { quotas }),
+        now: clock.now(),
+      });
       await store.senders.create(sender, secrets === null ? null : engine.seal(JSON.stringify(secrets)));
       const opened = await engine.sessions.open(sender);
       return reply.code(201).send(senderJson(opened.sender));

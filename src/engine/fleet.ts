@@ -42,6 +42,15 @@ const PENALTY: Record<Exclude<SenderOutcome, 'sent' | 'recipient'>, number> = {
 };
 const HISTORY_EVERY_MS = 5 * 60_000;
 
+interface FleetDeps {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  log: Logger;
+  sessions: SenderSessions;
+  settings: FleetSettings;
+}
+
 /**
  * The health of every sender: a score from 0 to 100 that successes raise, failures and
  * rate limits lower, and quiet time restores (a point a minute); and the run of consecutive
@@ -49,24 +58,10 @@ const HISTORY_EVERY_MS = 5 * 60_000;
  * WhatsApp, blocked) says nothing about the sender and changes nothing.
  */
 export class Fleet {
-  readonly #deps: {
-    store: Store;
-    clock: Clock;
-    bus: EventBus;
-    log: Logger;
-    sessions: SenderSessions;
-    settings: FleetSettings;
-  };
+  readonly #deps: FleetDeps;
   readonly #health = new Map<string, Health>();
 
-  constructor(deps: {
-    store: Store;
-    clock: Clock;
-    bus: EventBus;
-    log: Logger;
-    sessions: SenderSessions;
-    settings: FleetSettings;
-  }) {
+  constructor(deps: FleetDeps) {
     this.#deps = deps;
   }
 

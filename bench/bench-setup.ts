@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pino } from 'pino';
+import type { Campaign } from '../src/domain/campaign.ts';
 import type { Clock } from '../src/domain/clock.ts';
 import type { IdFactory } from '../src/domain/id.ts';
 import type { Random } from '../src/domain/random.ts';
@@ -118,6 +119,31 @@ export async function addSimulatorSenders(
 export async function untilConnected(engine: Engine, senderIds: readonly string[]): Promise<void> {
   while (!senderIds.every((id) => engine.sessions.get(id)?.canSend()))
     await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A campaign over `senderIds` with no pauses between sends: a bench measures Kurir, not the pacing. */
+export function unpacedCampaign(
+  engine: Engine,
+  workspaceId: string,
+  name: string,
+  templateId: string,
+  senderIds: string[],
+): Promise<Campaign> {
+  return engine.campaigns.create(workspaceId, {
+    name,
+    templateId,
+    senderIds,
+    pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
+  });
+}
+
+/** Polls every `pollMs` until the campaign completes; the campaign as it ended. */
+export async function untilCompleted(store: Store, campaignId: string, pollMs: number): Promise<Campaign> {
+  for (;;) {
+    const campaign = await store.campaigns.find(campaignId);
+    if (campaign?.status === 'completed') return campaign;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
 
 /** Drivers for `b`'s senders on `network` (none: no sender connects). */

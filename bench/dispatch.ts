@@ -9,7 +9,6 @@
  * Real clock, real randomness, the in-process simulator (delivery receipts on, read off).
  */
 
-import type { Campaign } from '../src/domain/campaign.ts';
 import { newId } from '../src/domain/id.ts';
 import type { Sender } from '../src/domain/sender.ts';
 import type { Driver } from '../src/drivers/driver.ts';
@@ -23,6 +22,8 @@ import {
   benchEngine,
   freshStore,
   seedContacts,
+  unpacedCampaign,
+  untilCompleted,
   untilConnected,
 } from './bench-setup.ts';
 import { PeakRss, percentile, verdict } from './measure.ts';
@@ -74,22 +75,12 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
     await engine.start();
     await untilConnected(engine, senderIds);
     console.log('done');
-    const campaign = await engine.campaigns.create(workspace.id, {
-      name: 'Bench',
-      templateId,
-      senderIds,
-      pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
-    });
+    const campaign = await unpacedCampaign(engine, workspace.id, 'Bench', templateId, senderIds);
     const peak = new PeakRss();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     await engine.campaigns.start(workspace.id, campaign.id);
-    let last: Campaign | null = null;
-    for (;;) {
-      last = await store.campaigns.find(campaign.id);
-      if (last?.status === 'completed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const last = await untilCompleted(store, campaign.id, 100);
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuPerMessageUs = Math.round((cpu.user + cpu.system) / recipients);
@@ -106,7 +97,7 @@ async function dispatchRun(): Promise<{ rate: number; p99: number; peak: number 
       `dispatch: ${recipients} messages over ${senderCount} senders in ${seconds.toFixed(1)} s = ${Math.round(rate)} messages/s; ` +
         `claim-to-send p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms; peak RSS ${peakMb} MB; ` +
         `CPU ${cpuPerMessageUs} µs per message (${Math.round(1_000_000 / cpuPerMessageUs)} messages per CPU-second); ` +
-        `counts ${JSON.stringify(last?.counts)}`,
+        `counts ${JSON.stringify(last.counts)}`,
     );
     return { rate, p99: percentile(latencies, 0.99), peak: peakMb };
   } finally {

@@ -17,6 +17,8 @@ import {
   benchEngine,
   freshStore,
   seedContacts,
+  unpacedCampaign,
+  untilCompleted,
   untilConnected,
 } from './bench-setup.ts';
 import { PeakRss, verdict } from './measure.ts';
@@ -53,20 +55,11 @@ const senderIds = await addSimulatorSenders(bench, clock, ids, senderCount, 3_00
 await engine.start();
 await untilConnected(engine, senderIds);
 console.log('done');
-const campaign = await engine.campaigns.create(workspace.id, {
-  name: 'Fleet',
-  templateId,
-  senderIds,
-  pacing: { preset: 'manual', minSeconds: 0, maxSeconds: 0 },
-});
+const campaign = await unpacedCampaign(engine, workspace.id, 'Fleet', templateId, senderIds);
 const peak = new PeakRss();
 const started = performance.now();
 await engine.campaigns.start(workspace.id, campaign.id);
-for (;;) {
-  const c = await store.campaigns.find(campaign.id);
-  if (c?.status === 'completed') break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+await untilCompleted(store, campaign.id, 200);
 const seconds = (performance.now() - started) / 1000;
 const peakMb = peak.stop();
 const rate = recipients / seconds;

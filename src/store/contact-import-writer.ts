@@ -94,10 +94,12 @@ const ID_PREFIX_LENGTH = 'ct_'.length + 20;
 export class ContactImportWriter {
   readonly #sql: RawSql;
   readonly #dialect: Dialect;
+  readonly #statements: ChunkStatements;
 
   constructor(db: Db, dialect: Dialect) {
     this.#sql = new RawSql(db, dialect);
     this.#dialect = dialect;
+    this.#statements = dialect === 'postgres' ? POSTGRES : SQLITE;
   }
 
   /** Stores where each segment of a job's file starts, the first at index 0. */
@@ -169,10 +171,7 @@ export class ContactImportWriter {
     // node-postgres would send bytes as bytea, which does not cast to jsonb.
     const contacts = this.#dialect === 'postgres' ? utf8.decode(chunk.contacts) : chunk.contacts;
     const outcome = await this.#merge(workspaceId, chunk, contacts, onDuplicate, now, newId);
-    if (membersOf !== null) {
-      const q = this.#dialect === 'postgres' ? POSTGRES : SQLITE;
-      await this.#sql.run(q.members, [membersOf, workspaceId, contacts]);
-    }
+    if (membersOf !== null) await this.#sql.run(this.#statements.members, [membersOf, workspaceId, contacts]);
     return outcome;
   }
 
@@ -185,7 +184,7 @@ export class ContactImportWriter {
     newId: IdFactory,
   ): Promise<BatchOutcome> {
     const prefix = newId('ct').slice(0, ID_PREFIX_LENGTH);
-    const q = this.#dialect === 'postgres' ? POSTGRES : SQLITE;
+    const q = this.#statements;
     const inserted = await this.#sql.run(q.insert, [prefix, workspaceId, now, contacts]);
     const repeats = chunk.rows - inserted;
     if (inserted === chunk.count) {

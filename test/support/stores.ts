@@ -30,22 +30,34 @@ export async function openTestStore(backend: Backend): Promise<Store> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
+  let store: Store;
   try {
     await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.query('SELECT pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
+    store = await openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize: 4, schema });
   } finally {
     await admin.end();
   }
-  const store = await openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize: 4, schema });
   return withCleanup(store, async () => {
     const client = new pg.Client({ connectionString: testDatabaseUrl });
     await client.connect();
     try {
+      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
       await client.query(`DROP SCHEMA ${schema} CASCADE`);
     } finally {
       await client.end();
     }
   });
 }
+
+/**
+ * Held shared while a test store migrates, and alone while one drops its schema. Kysely's
+ * migrator lists the tables of every schema in the database, checking each schema's
+ * privileges as it goes, and fails with "schema does not exist" when another test drops
+ * one in that instant (tests run in parallel processes). The lock is the database's, so it
+ * holds across processes; a session's advisory locks end with it.
+ */
+const SCHEMA_DROP_LOCK = 7_310_462;
 
 function withCleanup(store: Store, cleanup: () => Promise<void>): Store {
   const close = store.close.bind(store);

@@ -25,10 +25,15 @@ const workerUrl = new URL('./wal-checkpoint-worker.js', import.meta.url);
  * takes the log past `wal_autocheckpoint` pages: on a 1M-contact import that was 4-5 s of
  * the main thread's ~13 s (the copy and two fsyncs), in stalls of up to 300 ms. Here the
  * main connection's automatic checkpoints are off while the checkpointer runs; it copies
- * continuously, and when the log passes {@link MAX_LOG_BYTES} the writer waits (without
- * blocking the event loop) until it is all copied, so the next commit starts the log over:
- * SQLite only restarts a log that is fully checkpointed, and a writer that never pauses
- * would grow it without bound.
+ * continuously, and when the log holds more than its bound (default
+ * {@link MAX_LOG_BYTES}) the writer waits (without blocking the event loop) until it is
+ * all copied.
+ *
+ * The wait is what keeps the log small. SQLite starts a log over only in a write
+ * transaction whose snapshot began with every frame already copied, and a writer that
+ * never pauses always begins with the last commit still being copied: without the wait a
+ * 1M-contact import grew the log to 1.1 GB, and each commit wrote into new, zero-filled
+ * file pages instead of ones the log had used before.
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
@@ -39,32 +44,36 @@ export class WalCheckpointer {
   #running: Promise<CheckpointResult> | null = null;
   #reply: { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void } | null = null;
   #failure: Error | null = null;
-  /** Frames in the log at the last checkpoint; 0 once all were copied. */
+  /** Frames in the log at the last checkpoint, or 0 when the next commit starts it over. */
   #log = 0;
 
-  private constructor(worker: Worker, main: RawSql, autocheckpoint: number, pageSize: number) {
+  private constructor(worker: Worker, main: RawSql, autocheckpoint: number, maxLogFrames: number) {
     this.#worker = worker;
     this.#main = main;
     this.#autocheckpoint = autocheckpoint;
-    this.#maxLogFrames = Math.floor(MAX_LOG_BYTES / pageSize);
+    this.#maxLogFrames = maxLogFrames;
     this.#exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.on('message', (result: CheckpointResult) => this.#reply?.resolve(result));
     worker.on('error', (error) => this.#fail(error));
     worker.on('exit', () => this.#fail(new Error('the checkpointer thread exited')));
   }
 
-  /** Starts a checkpointer for `file`; `main` is the connection the bulk writer uses. */
-  static async start(file: string, main: RawSql): Promise<WalCheckpointer> {
+  /**
+   * Starts a checkpointer for `file`; `main` is the connection the bulk writer uses, and
+   * `maxLogBytes` the size of log past which it waits for the copy.
+   */
+  static async start(file: string, main: RawSql, maxLogBytes = MAX_LOG_BYTES): Promise<WalCheckpointer> {
     const [setting] = await main.rows<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint', []);
     const [page] = await main.rows<{ page_size: number }>('PRAGMA page_size', []);
     const worker = new Worker(workerUrl, { workerData: { file } });
     await once(worker, 'online');
     await main.run('PRAGMA wal_autocheckpoint = 0', []);
+    const pageSize = Number(page?.page_size ?? 4096);
     return new WalCheckpointer(
       worker,
       main,
       Number(setting?.wal_autocheckpoint ?? 1000),
-      Number(page?.page_size ?? 4096),
+      Math.max(1, Math.floor(maxLogBytes / pageSize)),
     );
   }
 
@@ -80,13 +89,14 @@ export class WalCheckpointer {
       return;
     }
     // The checkpoint already running may have started before the last commits; one more
-    // after it copies everything, since this writer is paused. A reader holding an old
-    // snapshot can keep it from finishing: then go on, and wait again after the next commit.
+    // after it copies everything, since this writer is paused, and the next commit starts
+    // the log over. A reader holding an old snapshot can keep it from finishing: then go
+    // on, and wait again after the next commit.
     await this.#running;
     this.#running ??= this.#checkpoint();
-    await this.#running;
+    const result = await this.#running;
+    if (result.checkpointed >= result.log) this.#log = 0;
   }
-
   /** Copies what is left, gives the main connection its automatic checkpoints back, and stops. */
   async [Symbol.asyncDispose](): Promise<void> {
     try {
@@ -108,7 +118,7 @@ export class WalCheckpointer {
         this.#reply = { resolve, reject };
         this.#worker.postMessage('checkpoint' satisfies CheckpointRequest);
       });
-      this.#log = result.checkpointed >= result.log ? 0 : result.log;
+      this.#log = result.log;
       return result;
     } finally {
       this.#reply = null;

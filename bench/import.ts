@@ -17,7 +17,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { newId } from '../src/domain/id.ts';
-import { ContactImporter } from '../src/engine/contact-import/contact-importer.ts';
+import { ContactImporter, defaultParseWorkers } from '../src/engine/contact-import/contact-importer.ts';
 import { FileStorage } from '../src/store/file-storage.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { SystemClock } from '../src/system/system-clock.ts';
@@ -79,7 +79,10 @@ async function main(): Promise<void> {
       ...(parseWorkers === undefined ? {} : { parseWorkers }),
     });
 
-    console.log(`RSS before the import: ${mb(process.memoryUsage.rss())} MB`);
+    console.log(
+      `reader threads: ${parseWorkers ?? defaultParseWorkers()} (${os.availableParallelism()} cores); ` +
+        `RSS before the import: ${mb(process.memoryUsage.rss())} MB`,
+    );
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());

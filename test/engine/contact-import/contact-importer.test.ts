@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { KurirError } from '../../../src/domain/errors.ts';
 import type { Job } from '../../../src/domain/job.ts';
+import { defaultParseWorkers } from '../../../src/engine/contact-import/contact-importer.ts';
 import { backends } from '../../support/stores.ts';
 import { ImporterFixture } from './importer-fixture.ts';
 
@@ -321,4 +322,11 @@ describe('sqlite: contact import', () => {
     await refusal(() => f.submit('phone\n+4915123456789\n'), 'server.unavailable');
     await f.importer.whenIdle();
   });
+});
+
+test('the writer keeps a core: readers get the others, at least one and at most two', () => {
+  assert.deepEqual(
+    [1, 2, 3, 4, 16].map((cores) => defaultParseWorkers(cores)),
+    [1, 1, 2, 2, 2],
+  );
 });

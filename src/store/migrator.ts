@@ -36,13 +36,14 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /**
- * Applies pending migrations. Safe to run from every process at start-up: Kysely's
+ * Applies pending migrations, all or up to and including `until` (a test of one migration
+ * starts from the schema before it). Safe to run from every process at start-up: Kysely's
  * migrator takes a lock (a table lock on PostgreSQL) and skips what is already applied.
  */
-export async function migrateToLatest(
+export async function migrate(
   db: Kysely<unknown>,
   dialect: Dialect,
-  schema?: string,
+  { schema, until }: { schema?: string | undefined; until?: string } = {},
 ): Promise<string[]> {
   // Kysely looks for its own tables in any schema unless told which; with several schemas
   // in one database (one per test, or per tenant) that finds another schema's tables.
@@ -51,7 +52,9 @@ export async function migrateToLatest(
     provider: new StaticMigrationProvider(dialect),
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (until === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(until));
   if (error) throw new Error('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Database } from './database.ts';
-import { migrateToLatest } from './migrator.ts';
+import type { Database, Dialect } from './database.ts';
+import { migrate } from './migrator.ts';
 import { NodeSqliteDatabase } from './sqlite/sqlite-database.ts';
 import { Store } from './store.ts';
 
@@ -37,12 +37,24 @@ const pgTypes = {
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(location: StoreLocation): Promise<Store> {
+  const { db, dialect } = connectDatabase(location);
+  try {
+    await migrate(db as Kysely<unknown>, dialect, {
+      schema: location.kind === 'postgres' ? location.schema : undefined,
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new Store(db, dialect, () => db.destroy());
+}
+
+/** A connection (SQLite) or a pool (PostgreSQL) to the database, its schema left as it is. */
+export function connectDatabase(location: StoreLocation): { db: Kysely<Database>; dialect: Dialect } {
   if (location.kind === 'sqlite') {
     if (location.file !== ':memory:') fs.mkdirSync(path.dirname(location.file), { recursive: true });
     const database = NodeSqliteDatabase.open(location.file);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-    return new Store(db, 'sqlite', () => db.destroy());
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }
   const schema = location.schema;
   const pool = new pg.Pool({
@@ -54,12 +66,5 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   // An idle connection dropped by the server emits 'error' on the pool; without a listener
   // that would crash the process. The next query on it fails and is handled where it runs.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    await migrateToLatest(db as Kysely<unknown>, 'postgres', schema);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-  return new Store(db, 'postgres', () => db.destroy());
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }

@@ -27,18 +27,31 @@ export async function openTestStore(backend: Backend): Promise<Store> {
     const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'kurir.db') });
     return withCleanup(store, async () => fs.rmSync(dir, { recursive: true, force: true }));
   }
+  const { value: store, drop } = await inTestSchema((schema) =>
+    openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize: 4, schema }),
+  );
+  return withCleanup(store, drop);
+}
+
+/**
+ * Runs `migrate` on a new PostgreSQL schema, holding the lock below shared; answers with
+ * what it returned and the function that drops the schema again.
+ */
+export async function inTestSchema<T>(
+  migrate: (schema: string) => Promise<T>,
+): Promise<{ value: T; drop: () => Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
-  let store: Store;
+  let value: T;
   try {
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query('SELECT pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
-    store = await openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize: 4, schema });
+    value = await migrate(schema);
   } finally {
     await admin.end();
   }
-  return withCleanup(store, async () => {
+  const drop = async () => {
     const client = new pg.Client({ connectionString: testDatabaseUrl });
     await client.connect();
     try {
@@ -47,7 +60,8 @@ export async function openTestStore(backend: Backend): Promise<Store> {
     } finally {
       await client.end();
     }
-  });
+  };
+  return { value, drop };
 }
 
 /**

@@ -6,6 +6,7 @@ import * as campaigns from './migrations/0002-campaigns.ts';
 import * as fleet from './migrations/0003-fleet.ts';
 import * as importSegments from './migrations/0004-import-segments.ts';
 import * as audienceUploads from './migrations/0005-audience-uploads.ts';
+import * as compactContactIndexes from './migrations/0006-compact-contact-indexes.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Record<string, MigrationModule> = {
   '0003-fleet': fleet,
   '0004-import-segments': importSegments,
   '0005-audience-uploads': audienceUploads,
+  '0006-compact-contact-indexes': compactContactIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     const size = fs.statSync(csv).size;
     console.log(`${mb(size)} MB`);
 
-    const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'kurir.db') });
+    const dbFile = path.join(dir, 'kurir.db');
+    const store = await openStore({ kind: 'sqlite', file: dbFile });
     const clock = new SystemClock();
     const random = new SystemRandom();
     const ids = (prefix: string) => newId(prefix, clock.now(), random);
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
       `event loop delay during the import: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, ` +
         `p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
+    console.log(`database file: ${mb(fs.statSync(dbFile).size)} MB`);
     console.log(`peak RSS: sampled ${peakMb.toFixed(0)} MB, process maxRSS ${maxRssMb.toFixed(0)} MB`);
     console.log(
       `${verdict(rate >= TARGET_ROWS_PER_SECOND)} throughput ≥ ${TARGET_ROWS_PER_SECOND.toLocaleString('en')} rows/s`,

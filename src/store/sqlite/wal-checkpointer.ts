@@ -97,6 +97,7 @@ export class WalCheckpointer {
     const result = await this.#running;
     if (result.checkpointed >= result.log) this.#log = 0;
   }
+
   /** Copies what is left, gives the main connection its automatic checkpoints back, and stops. */
   async [Symbol.asyncDispose](): Promise<void> {
     try {

@@ -39,9 +39,12 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     // inserts instead of 3 s). 32 MiB was no faster than 16 with 8 KiB pages, and memory
     // grows only as pages are used.
     db.exec('PRAGMA cache_size = -16384');
-    // A bulk import lets the write-ahead log reach 64 MiB (store/sqlite/wal-checkpointer.ts);
-    // whenever the log starts over, SQLite cuts the file back to this, so it stays bounded.
-    db.exec('PRAGMA journal_size_limit = 67108864');
+    // A bulk import lets the write-ahead log pass 64 MiB before it waits for the copy, and
+    // commits on a little further meanwhile (store/sqlite/wal-checkpointer.ts); whenever
+    // the log starts over, SQLite cuts a file larger than this back to it. Twice the bound,
+    // so an import's log reuses its file's pages rather than being cut back and grown into
+    // new ones each round, and the file still stays bounded.
+    db.exec('PRAGMA journal_size_limit = 134217728');
     return new NodeSqliteDatabase(db);
   }
 

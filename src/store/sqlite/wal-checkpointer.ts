@@ -11,7 +11,7 @@ export interface CheckpointResult {
 }
 
 /**
- * Size of the log past which a bulk writer waits for the checkpointer: 64 MiB, matching
+ * Size of the log past which a bulk writer waits for the checkpointer: 64 MiB, half of
  * `journal_size_limit` (see `sqlite-database.ts`), to which SQLite cuts the file back when
  * the log starts over. A frame is one page, so the bound in frames depends on the page size.
  */

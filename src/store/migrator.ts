@@ -39,8 +39,11 @@ class StaticMigrationProvider implements MigrationProvider {
 
 /**
  * Applies pending migrations, all or up to and including `until` (a test of one migration
- * starts from the schema before it). Safe to run from every process at start-up: Kysely's
- * migrator takes a lock (a table lock on PostgreSQL) and skips what is already applied.
+ * starts from the schema before it). Applied migrations are skipped, so it runs at every
+ * start-up. On PostgreSQL Kysely's migrator takes a table lock, so processes starting
+ * together apply each migration once. On SQLite it locks nothing: a CLI command run in the
+ * very instant a server first starts after an upgrade can fail on a migration the server
+ * is applying, and succeeds when run again.
  */
 export async function migrate(
   db: Kysely<unknown>,

@@ -35,12 +35,23 @@ export async function openTestStore(backend: Backend): Promise<Store> {
 
 /**
  * Runs `migrate` on a new PostgreSQL schema, holding the lock below shared; answers with
- * what it returned and the function that drops the schema again.
+ * what it returned and the function that drops the schema again. A `migrate` that throws
+ * leaves no schema behind.
  */
 export async function inTestSchema<T>(
   migrate: (schema: string) => Promise<T>,
 ): Promise<{ value: T; drop: () => Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  };
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
   let value: T;
@@ -48,19 +59,13 @@ export async function inTestSchema<T>(
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query('SELECT pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
     value = await migrate(schema);
-  } finally {
+  } catch (error) {
+    // The shared lock goes with this session; the drop waits for it otherwise.
     await admin.end();
+    await drop();
+    throw error;
   }
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: testDatabaseUrl });
-    await client.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-    } finally {
-      await client.end();
-    }
-  };
+  await admin.end();
   return { value, drop };
 }
 

@@ -23,13 +23,15 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 }
 
 async function compact(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  await db.schema.dropIndex('contacts_workspace_status').execute();
+  // Built before the old one is dropped: on PostgreSQL building takes a lock that lets
+  // reads of contacts go on, dropping one that stops them until the migration commits.
   await db.schema
-    .createIndex('contacts_workspace_status')
+    .createIndex('contacts_with_status')
     .on('contacts')
     .columns(['workspace_id', 'status', 'id'])
     .where('status', 'is not', null)
     .execute();
+  await db.schema.dropIndex('contacts_workspace_status').execute();
   if (dialect !== 'sqlite') return;
 
   await db.schema

@@ -7,7 +7,7 @@ import {
   requireMove,
 } from '../domain/campaign.ts';
 import type { CancelTimer, Clock } from '../domain/clock.ts';
-import { KurirError } from '../domain/errors.ts';
+import { KurirError, notFound } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { MediaProbe } from '../domain/media.ts';
 import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
@@ -38,8 +38,6 @@ export interface CampaignLifecycleDeps {
   probeMedia: MediaProbe;
   media: MediaPreparerDeps;
 }
-
-const notFound = (id: string) => new KurirError('campaign.not_found', `No campaign ${id} in this workspace`);
 
 /**
  * A campaign's life: draft → scheduled → running ⇄ paused → completed | stopped | failed.
@@ -95,16 +93,25 @@ export class CampaignLifecycle {
     return store.transaction((tx) => tx.campaigns.create(campaign));
   }
 
+  /**
+   * The campaign, if it may still change: a draft or a scheduled one. An audience upload
+   * asks before it reads its file, so no file is imported for a campaign past changing.
+   */
+  async editable(workspaceId: string, id: string): Promise<Campaign> {
+    const campaign = await this.#get(workspaceId, id);
+    if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {
+      throw new KurirError(
+        'campaign.invalid_state',
+        `Campaign ${id} is ${campaign.status}; only drafts and scheduled campaigns change`,
+      );
+    }
+    return campaign;
+  }
+
   /** Changes a draft (or a scheduled campaign, which goes back to waiting for its time). */
   async update(workspaceId: string, id: string, draft: CampaignDraft): Promise<Campaign> {
     const { store, clock } = this.#deps;
-    const current = await this.#get(workspaceId, id);
-    if (current.status !== 'draft' && current.status !== 'scheduled') {
-      throw new KurirError(
-        'campaign.invalid_state',
-        `Campaign ${id} is ${current.status}; only drafts and scheduled campaigns change`,
-      );
-    }
+    const current = await this.editable(workspaceId, id);
     const merged: CampaignDefinition = {
       name: draft.name ?? current.name,
       templateId: draft.templateId ?? current.templateId ?? '',
@@ -377,7 +384,7 @@ export class CampaignLifecycle {
 
   async #get(workspaceId: string, id: string): Promise<Campaign> {
     const campaign = await this.#deps.store.campaigns.get(workspaceId, id);
-    if (campaign === null) throw notFound(id);
+    if (campaign === null) throw notFound('campaign', id);
     return campaign;
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.ts';
-import { KurirError } from '../domain/errors.ts';
+import { KurirError, notFound } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { Message } from '../domain/message.ts';
 import { renderMessage } from '../domain/template/render-message.ts';
@@ -29,8 +29,7 @@ export async function testSend(
 ): Promise<Message> {
   const { store, clock, newId, sessions } = deps;
   const campaign = await store.campaigns.get(workspaceId, campaignId);
-  if (campaign === null)
-    throw new KurirError('campaign.not_found', `No campaign ${campaignId} in this workspace`);
+  if (campaign === null) throw notFound('campaign', campaignId);
   const template =
     campaign.template ??
     (campaign.templateId ? await store.templates.get(workspaceId, campaign.templateId) : null);
@@ -42,8 +41,7 @@ export async function testSend(
   };
   if (input.contactId !== undefined) {
     const stored = await store.contacts.get(workspaceId, input.contactId);
-    if (stored === null)
-      throw new KurirError('contact.not_found', `No contact ${input.contactId} in this workspace`);
+    if (stored === null) throw notFound('contact', input.contactId);
     contact = { name: stored.name, status: stored.status, fields: stored.fields };
   }
   const senderIds = input.senderId !== undefined ? [input.senderId] : campaign.senderIds;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
 import { KurirError, notFound } from '../../domain/errors.ts';
@@ -209,6 +209,13 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     );
   }
 
+  /** 202 with the queued job, and where to follow it. */
+  const accepted = async (reply: FastifyReply, job: Job) =>
+    reply
+      .code(202)
+      .header('location', `/v1/contacts/import/${job.id}`)
+      .send(await jobJson(store, job));
+
   app.post(
     '/contacts/import',
     {
@@ -225,13 +232,7 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
         response: { 202: JobSchema, ...problems(400, 401, 413, 415, 422) },
       },
     },
-    async (request, reply) => {
-      const job = await submit(request, {});
-      return reply
-        .code(202)
-        .header('location', `/v1/contacts/import/${job.id}`)
-        .send(await jobJson(store, job));
-    },
+    async (request, reply) => accepted(reply, await submit(request, {})),
   );
 
   app.post(
@@ -254,20 +255,10 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
     },
     async (request, reply) => {
       const ws = request.workspace;
-      const campaign = await store.campaigns.get(ws.id, request.params.id);
-      if (campaign === null) throw notFound('campaign', request.params.id);
-      if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {
-        throw new KurirError(
-          'campaign.invalid_state',
-          `Campaign ${campaign.id} is ${campaign.status}; only a draft or scheduled campaign takes a new audience`,
-        );
-      }
+      const campaign = await campaigns.editable(ws.id, request.params.id);
       const job = await submit(request, { recordMembers: true });
       await campaigns.update(ws.id, campaign.id, { audience: { importId: job.id } });
-      return reply
-        .code(202)
-        .header('location', `/v1/contacts/import/${job.id}`)
-        .send(await jobJson(store, job));
+      return accepted(reply, job);
     },
   );
 

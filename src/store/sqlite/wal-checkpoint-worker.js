@@ -10,7 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
  * Plain JavaScript, unlike the rest of Kurir: a thread that loads TypeScript also loads
  * Node's type stripper into its own isolate, 11 MB for these few lines, and a contact
  * import's memory bound counts every thread. Messages are `CheckpointRequest` in and
- * `CheckpointResult` out (see `wal-checkpointer.ts`).
+ * `CheckpointResult` out (see `wal-checkpointer.ts`), types `npm run typecheck` holds this
+ * file to through its JSDoc; they cost nothing at run time.
  */
 const port = parentPort;
 if (port === null) throw new Error('wal-checkpoint-worker.js runs as a worker thread');
@@ -20,12 +21,14 @@ const db = new DatabaseSync(workerData.file);
 db.exec('PRAGMA synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
-port.on('message', (/** @type {'checkpoint' | 'close'} */ request) => {
+port.on('message', (/** @type {import('./wal-checkpointer.ts').CheckpointRequest} */ request) => {
   if (request === 'close') {
     db.close();
     port.close();
     return;
   }
   const row = /** @type {{ log: number, checkpointed: number }} */ (checkpoint.get());
-  port.postMessage({ log: Number(row.log), checkpointed: Number(row.checkpointed) });
+  /** @type {import('./wal-checkpointer.ts').CheckpointResult} */
+  const result = { log: Number(row.log), checkpointed: Number(row.checkpointed) };
+  port.postMessage(result);
 });

@@ -41,11 +41,25 @@ test('the OpenAPI document is 3.1, covers the API and documents errors', async (
   assert.ok(spec.components.securitySchemes.bearer);
 });
 
-test('the docs page is served', async () => {
+test("the docs page carries Kurir's title and mark, not the framework's", async () => {
   await using t = await createTestApp();
-  const res = await t.app.inject({ method: 'GET', url: '/docs/' });
-  assert.equal(res.statusCode, 200);
-  assert.match(res.body, /swagger/i);
+  const page = await t.app.inject({ method: 'GET', url: '/docs/' });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<title>Kurir API<\/title>/);
+  const icon = page.body.match(/<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/);
+  assert.ok(icon, 'a favicon of our own');
+  assert.doesNotMatch(page.body, /favicon-(16|32)x\1\.png/);
+  const favicon = await t.app.inject({
+    method: 'GET',
+    url: new URL(icon?.[1] ?? '', 'http://kurir.test/docs/').pathname,
+  });
+  assert.equal(favicon.statusCode, 200);
+  assert.equal(favicon.headers['content-type'], 'image/svg+xml');
+  // The standalone layout's top bar shows the framework's logo; the base layout has none.
+  const init = await t.app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+  assert.match(init.body, /const config = \{"layout":"BaseLayout"/);
+  const spec = await t.app.inject({ method: 'GET', url: '/docs/json' });
+  assert.equal(spec.json().info.title, 'Kurir API');
 });
 
 test('a request id given by the caller is echoed, otherwise one is made', async () => {

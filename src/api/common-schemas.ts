@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /** Problem JSON as every error leaves the API (RFC 9457 plus `code` and `errors`). */
 export const ProblemSchema = Type.Object(
@@ -24,11 +24,38 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', title: 'Problem' },
 );
 
-const problemRef = Type.Unsafe<unknown>({ $ref: 'Problem#' });
+/**
+ * Gives a schema JSON Schema `examples` (and returns it), each checked against the
+ * schema's type here and against the schema itself by the OpenAPI test. The docs show the
+ * first as the example of a body or response.
+ */
+export function addExamples<T extends TSchema>(schema: T, ...examples: [Static<T>, ...Static<T>[]]): T {
+  return Object.assign(schema, { examples });
+}
 
-/** Standard error responses for a route, so each appears in the OpenAPI document. */
-export function problems(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, problemRef]));
+/**
+ * Like `addExamples`, with a name and a summary for each, which the docs page offers to
+ * pick from (`x-examples` becomes the body's OpenAPI `examples`).
+ */
+export function addNamedExamples<T extends TSchema>(
+  schema: T,
+  named: Record<string, { summary: string; value: Static<T> }>,
+): T {
+  const values = Object.values(named).map((e) => e.value) as [Static<T>, ...Static<T>[]];
+  return Object.assign(addExamples(schema, ...values), { 'x-examples': named });
+}
+
+/** The first of a schema's `examples`, to build a variant of it for another response. */
+export function exampleOf<T extends TSchema>(schema: T): Static<T> {
+  const [first] = (schema as { examples?: Static<T>[] }).examples ?? [];
+  if (first === undefined) throw new Error('the schema has no examples');
+  return first;
+}
+
+/** A shared schema (one with an `$id`) by reference; any other as it is. */
+export function refTo<T extends TSchema>(schema: T): T {
+  const { $id } = schema as { $id?: unknown };
+  return (typeof $id === 'string' ? Type.Unsafe({ $ref: `${$id}#` }) : schema) as T;
 }
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
@@ -63,10 +90,19 @@ export function pageBody<T>(
   return { data, nextCursor: page.next };
 }
 
+/** A page of `item`s; its example is the item's, with the cursor of the page after it. */
 export function pageOf<T extends TSchema>(item: T, name: string) {
+  const example = (item as { examples?: unknown[] }).examples?.[0] as { id?: unknown } | undefined;
   return Type.Object(
-    { data: Type.Array(item), nextCursor: Nullable(Type.String()) },
-    { title: `${name}Page` },
+    { data: Type.Array(refTo(item)), nextCursor: Nullable(Type.String()) },
+    {
+      title: `${name}Page`,
+      ...(example === undefined
+        ? {}
+        : {
+            examples: [{ data: [example], nextCursor: typeof example.id === 'string' ? example.id : null }],
+          }),
+    },
   );
 }
 
@@ -74,11 +110,6 @@ export function toIso(ms: number): string;
 export function toIso(ms: number | null): string | null;
 export function toIso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
-}
-
-/** A body sent as a stream (CSV, file bytes): documented, never serialised. */
-export function streamed(description: string) {
-  return Type.Unsafe<unknown>({ type: 'string', format: 'binary', description });
 }
 
 /** A string limited to the given values (a JSON Schema `enum`), typed as their union. */

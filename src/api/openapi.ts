@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { apiTags } from './api-tags.ts';
 
 /** Kurir's mark for the docs page's tab: a paper plane on WhatsApp green, drawn here. */
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
@@ -20,9 +21,15 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         title: 'Kurir API',
         version,
         description:
-          'Self-hosted WhatsApp campaigns and automation. Every `/v1` route needs an API key as ' +
-          '`Authorization: Bearer <key>` or `X-API-Key: <key>`; errors are RFC 9457 problem JSON.',
+          'Self-hosted WhatsApp campaigns and automation: import contacts, write templates, connect ' +
+          'senders and send paced, personalised campaigns.\n\n' +
+          'Every `/v1` route needs an API key, as `Authorization: Bearer <key>` or `X-API-Key: <key>`; ' +
+          'the server prints the first one when it starts. A key sees only its own workspace.\n\n' +
+          'Errors are RFC 9457 problem JSON (`application/problem+json`) with a stable `code` to match on ' +
+          'and, where the input is at fault, `errors[]` naming each field (`pointer`), parameter or CSV ' +
+          "`line`. Lists come in pages of `limit`: pass a page's `nextCursor` as `cursor` for the next.",
       },
+      tags: apiTags.map((tag) => ({ ...tag })),
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key: kur_…' },
@@ -35,6 +42,14 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       buildLocalReference(json, _baseUri, _fragment, i) {
         return typeof json.$id === 'string' ? json.$id : `def-${i}`;
       },
+    },
+    // A body the handler reads itself (`rawBody`, see operation.ts) is documented as the
+    // request body here only; Fastify never sees it, so never validates it.
+    transform: ({ schema, url }) => {
+      const raw = (schema as { rawBody?: Record<string, unknown> } | undefined)?.rawBody;
+      if (raw === undefined) return { schema, url };
+      const content = Object.fromEntries(Object.entries(raw).map(([type, s]) => [type, { schema: s }]));
+      return { schema: { ...schema, body: { content } }, url };
     },
   });
   await app.register(swaggerUi, {

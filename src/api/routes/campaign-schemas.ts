@@ -3,7 +3,8 @@ import { campaignStatuses, senderStrategies } from '../../domain/campaign.ts';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
 import { messageStates } from '../../domain/message.ts';
 import { pacingPresets } from '../../domain/pacing/pacing-policy.ts';
-import { Nullable, oneOf, Timestamp } from '../common-schemas.ts';
+import { addExamples, Nullable, oneOf, Timestamp } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
 
 const Label = Type.String({ minLength: 1, maxLength: 64 });
 const ID_PATTERN = '^[a-z]+_[0-9a-z]{1,40}$';
@@ -107,6 +108,16 @@ export const CampaignCreate = Type.Object(
   },
   { additionalProperties: false },
 );
+addExamples(CampaignCreate, {
+  name: 'Spring sale 2026',
+  templateId: exampleIds.template,
+  senderIds: [exampleIds.simulatorSender, exampleIds.baileysSender],
+  senderStrategy: 'sticky',
+  audience: { tags: ['vip', 'newsletter'], fields: { city: 'Berlin' } },
+  pacing: { preset: 'medium', batch: { every: 20, minSeconds: 60, maxSeconds: 120 }, typing: true },
+  window: { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00', timezone: 'Europe/Berlin' },
+  startAt: '2026-03-09T08:00:00.000Z',
+});
 
 export const CampaignPatch = Type.Object(
   {
@@ -121,6 +132,10 @@ export const CampaignPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+addExamples(CampaignPatch, {
+  pacing: { preset: 'manual', minSeconds: 8, maxSeconds: 15 },
+  window: { days: [1, 2, 3, 4, 5, 6], from: '10:00', to: '20:00', timezone: 'America/Sao_Paulo' },
+});
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -169,6 +184,36 @@ export const CampaignSchema = Type.Object(
   },
   { $id: 'Campaign', title: 'Campaign' },
 );
+addExamples(CampaignSchema, {
+  id: exampleIds.campaign,
+  name: 'Spring sale 2026',
+  templateId: exampleIds.template,
+  audience: { tags: ['vip', 'newsletter'], fields: { city: 'Berlin' } },
+  senderIds: [exampleIds.simulatorSender, exampleIds.baileysSender],
+  senderStrategy: 'sticky',
+  pacing: { preset: 'medium', batch: { every: 20, minSeconds: 60, maxSeconds: 120 }, typing: true },
+  startAt: '2026-03-09T08:00:00.000Z',
+  window: { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00', timezone: 'Europe/Berlin' },
+  status: 'running',
+  pauseReason: null,
+  error: null,
+  counts: {
+    total: 1_250,
+    queued: 812,
+    sending: 2,
+    sent: 418,
+    delivered: 391,
+    read: 247,
+    failed: 3,
+    skipped: 15,
+  },
+  audienceSize: null,
+  progress: { percent: 34.8, observedPerMinute: 3.9, plannedPerMinute: 4.1, etaSeconds: 12_540 },
+  createdAt: '2026-03-02T11:16:06.584Z',
+  updatedAt: '2026-03-09T09:51:40.212Z',
+  startedAt: '2026-03-09T08:00:00.004Z',
+  finishedAt: null,
+});
 
 export const MessageSchema = Type.Object(
   {
@@ -193,6 +238,26 @@ export const MessageSchema = Type.Object(
   },
   { $id: 'Message', title: 'Message' },
 );
+addExamples(MessageSchema, {
+  id: exampleIds.message,
+  campaignId: exampleIds.campaign,
+  contactId: exampleIds.contactAna,
+  phone: '+4915112345678',
+  seq: 1,
+  state: 'read',
+  reason: null,
+  detail: null,
+  senderId: exampleIds.simulatorSender,
+  whatsappId: '3EB01AB3D430196F04952C',
+  attempt: 1,
+  text: 'Hello Ana, our spring sale in Berlin starts today: 20% off everything until Sunday!',
+  nextAt: null,
+  sentAt: '2026-03-09T08:00:03.117Z',
+  deliveredAt: '2026-03-09T08:00:04.402Z',
+  readAt: '2026-03-09T08:12:45.930Z',
+  createdAt: '2026-03-09T08:00:00.004Z',
+  updatedAt: '2026-03-09T08:12:45.930Z',
+});
 
 export const MessageListQuery = Type.Object(
   {

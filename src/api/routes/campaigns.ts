@@ -15,6 +15,8 @@ import { audienceFilter } from '../../store/audience-expansion.ts';
 import type { CampaignDraft } from '../../store/campaigns.ts';
 import type { Store } from '../../store/store.ts';
 import {
+  addExamples,
+  exampleOf,
   IdParams,
   Nullable,
   oneOf,
@@ -22,16 +24,18 @@ import {
   pageBody,
   pageOf,
   pageRequest,
-  problems,
-  streamed,
   toIso,
 } from '../common-schemas.ts';
 import { sendCsv } from '../csv-reply.ts';
+import { exampleIds } from '../example-ids.ts';
+import { noContent, operation, reply, text } from '../operation.ts';
 import {
   type AudienceSchema,
   CampaignCreate,
   CampaignPatch,
+  CampaignSchema,
   MessageListQuery,
+  MessageSchema,
   type PacingSchema,
 } from './campaign-schemas.ts';
 
@@ -87,10 +91,12 @@ function readInstant(value: string | null | undefined, pointer: string): number 
   return at;
 }
 
+const campaignExample = exampleOf(CampaignSchema);
+const messageExample = exampleOf(MessageSchema);
+const noCounts = { total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 };
+
 export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (app, opts) => {
   const { store, clock, engine } = opts;
-  const ref = Type.Unsafe({ $ref: 'Campaign#' });
-  const messageRef = Type.Unsafe({ $ref: 'Message#' });
 
   const campaignJson = async (c: Campaign) => ({
     id: c.id,
@@ -130,12 +136,30 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.post(
     '/campaigns',
     {
-      schema: {
+      schema: operation({
+        operationId: 'createCampaign',
         tags: ['campaigns'],
         summary: 'Create a campaign (a draft until started)',
+        description:
+          'Checks that the template and senders are in the workspace, that a manual pacing has both bounds and ' +
+          'that the window is a real time zone, naming each problem. Without `pacing` the campaign gets the ' +
+          "server's default (medium).",
         body: CampaignCreate,
-        response: { 201: ref, ...problems(400, 401, 422) },
-      },
+        response: {
+          201: reply('The new draft', CampaignSchema, {
+            example: {
+              ...campaignExample,
+              status: 'draft',
+              counts: { ...campaignExample.counts, ...noCounts },
+              audienceSize: 1_250,
+              progress: { percent: 0, observedPerMinute: null, plannedPerMinute: 4.1, etaSeconds: null },
+              updatedAt: campaignExample.createdAt,
+              startedAt: null,
+            },
+          }),
+        },
+        errors: ['campaign.invalid'],
+      }),
     },
     async (request, reply) => {
       const b = request.body;
@@ -156,15 +180,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.get(
     '/campaigns',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listCampaigns',
         tags: ['campaigns'],
         summary: 'List campaigns, newest first',
         querystring: Type.Object(
           { status: Type.Optional(Type.Array(oneOf(campaignStatuses), { maxItems: 7 })), ...PageQuery },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(ref, 'Campaign'), ...problems(400, 401) },
-      },
+        response: { 200: reply('A page of campaigns', pageOf(CampaignSchema, 'Campaign')) },
+      }),
     },
     async (request) => {
       const { status } = request.query;
@@ -180,12 +205,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.get(
     '/campaigns/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getCampaign',
         tags: ['campaigns'],
         summary: 'A campaign with counts and progress',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: {
+          200: reply('The campaign, its counts from the message rows, and its progress', CampaignSchema),
+        },
+        errors: ['campaign.not_found'],
+      }),
     },
     async (request) => campaignJson(await get(request.workspace.id, request.params.id)),
   );
@@ -193,13 +222,16 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.patch(
     '/campaigns/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'updateCampaign',
         tags: ['campaigns'],
         summary: 'Change a draft or scheduled campaign',
+        description: 'Only the fields given change; a `pacing` or `window` given replaces the old one whole.',
         params: IdParams,
         body: CampaignPatch,
-        response: { 200: ref, ...problems(400, 401, 404, 409, 422) },
-      },
+        response: { 200: reply('The campaign as it is now', CampaignSchema) },
+        errors: ['campaign.not_found', 'campaign.invalid_state', 'campaign.invalid'],
+      }),
     },
     async (request) => {
       const b = request.body;
@@ -219,12 +251,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.delete(
     '/campaigns/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteCampaign',
         tags: ['campaigns'],
         summary: 'Delete a campaign that is not running, paused or scheduled (its messages go too)',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404, 409) },
-      },
+        response: { 204: noContent('The campaign and its messages are deleted') },
+        errors: ['campaign.not_found', 'campaign.invalid_state'],
+      }),
     },
     async (request, reply) => {
       await engine.campaigns.delete(request.workspace.id, request.params.id);
@@ -235,21 +269,32 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.post(
     '/campaigns/:id/start',
     {
-      schema: {
+      schema: operation({
+        operationId: 'startCampaign',
         tags: ['campaigns'],
         summary: 'Start now, or schedule for `startAt`',
         description:
-          'Checks template, senders and media first. `startAt` in the future schedules the campaign.',
+          'Checks template, senders and media first. `startAt` in the future schedules the campaign. ' +
+          'The body is optional; without one the campaign keeps its own `startAt`.',
         params: IdParams,
         // No body at all reaches validation as null.
-        body: Nullable(
-          Type.Object(
-            { startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))) },
-            { additionalProperties: false },
+        body: addExamples(
+          Nullable(
+            Type.Object(
+              { startAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))) },
+              { additionalProperties: false },
+            ),
           ),
+          { startAt: '2026-03-09T08:00:00.000Z' },
         ),
-        response: { 200: ref, ...problems(400, 401, 404, 409, 422) },
-      },
+        response: { 200: reply('The campaign, now running or scheduled', CampaignSchema) },
+        errors: [
+          'campaign.not_found',
+          'campaign.invalid_state',
+          'campaign.audience_importing',
+          'campaign.invalid',
+        ],
+      }),
     },
     async (request) => {
       const at = readInstant(request.body?.startAt, '/startAt');
@@ -258,21 +303,62 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   );
 
   const verbs = {
-    pause: 'Pause: no message is sent after this answers',
-    resume: 'Resume a paused campaign where it stopped',
-    stop: 'Stop for good: what is still queued becomes skipped',
-    clone: 'Copy a campaign as a new draft',
+    pause: {
+      summary: 'Pause: no message is sent after this answers',
+      answer: 'The paused campaign',
+      example: { status: 'paused', pauseReason: 'user' },
+    },
+    resume: {
+      summary: 'Resume a paused campaign where it stopped',
+      answer: 'The running campaign',
+      example: {},
+    },
+    stop: {
+      summary: 'Stop for good: what is still queued becomes skipped',
+      answer: 'The stopped campaign',
+      example: {
+        status: 'stopped',
+        counts: { ...campaignExample.counts, queued: 0, sending: 0, skipped: 829 },
+        progress: { ...campaignExample.progress, percent: 100, etaSeconds: 0 },
+        finishedAt: '2026-03-09T09:52:02.881Z',
+      },
+    },
+    clone: {
+      summary: 'Copy a campaign as a new draft',
+      answer: 'The copy, a draft named after the original',
+      example: {
+        id: exampleIds.campaignCopy,
+        name: 'Spring sale 2026 (copy)',
+        status: 'draft',
+        startAt: null,
+        counts: { ...campaignExample.counts, ...noCounts },
+        audienceSize: 1_250,
+        progress: { percent: 0, observedPerMinute: null, plannedPerMinute: 4.1, etaSeconds: null },
+        createdAt: '2026-03-09T09:52:10.300Z',
+        updatedAt: '2026-03-09T09:52:10.300Z',
+        startedAt: null,
+      },
+    },
   } as const;
-  for (const [verb, summary] of Object.entries(verbs) as [keyof typeof verbs, string][]) {
+  for (const [verb, { summary, answer, example }] of Object.entries(verbs) as [
+    keyof typeof verbs,
+    (typeof verbs)[keyof typeof verbs],
+  ][]) {
     app.post(
       `/campaigns/:id/${verb}`,
       {
-        schema: {
+        schema: operation({
+          operationId: `${verb}Campaign`,
           tags: ['campaigns'],
           summary,
           params: IdParams,
-          response: { [verb === 'clone' ? 201 : 200]: ref, ...problems(400, 401, 404, 409, 422) },
-        },
+          response: {
+            [verb === 'clone' ? 201 : 200]: reply(answer, CampaignSchema, {
+              example: { ...campaignExample, ...example },
+            }),
+          },
+          errors: ['campaign.not_found', verb === 'clone' ? 'campaign.invalid' : 'campaign.invalid_state'],
+        }),
       },
       async (request, reply) => {
         const ws = request.workspace.id;
@@ -293,20 +379,61 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.post(
     '/campaigns/:id/test',
     {
-      schema: {
+      schema: operation({
+        operationId: 'sendCampaignTest',
         tags: ['campaigns'],
         summary: 'Send the rendered message to one number now',
+        description:
+          "Renders the campaign's template (for `contactId`, or for a contact with only this phone) and sends it " +
+          'at once through `senderId` or a connected sender of the campaign, outside its pacing and window. ' +
+          'The campaign itself does not change.',
         params: IdParams,
-        body: Type.Object(
+        body: addExamples(
+          Type.Object(
+            {
+              phone: Type.String({ minLength: 1, maxLength: 64 }),
+              contactId: Type.Optional(
+                Type.String({ maxLength: 48, description: 'Render for this contact' }),
+              ),
+              senderId: Type.Optional(Type.String({ maxLength: 48 })),
+            },
+            { additionalProperties: false },
+          ),
           {
-            phone: Type.String({ minLength: 1, maxLength: 64 }),
-            contactId: Type.Optional(Type.String({ maxLength: 48, description: 'Render for this contact' })),
-            senderId: Type.Optional(Type.String({ maxLength: 48 })),
+            phone: '+55 11 98765-4321',
+            contactId: exampleIds.contactJoao,
+            senderId: exampleIds.simulatorSender,
           },
-          { additionalProperties: false },
         ),
-        response: { 200: messageRef, ...problems(400, 401, 404, 409, 422) },
-      },
+        response: {
+          200: reply('The test message as sent', MessageSchema, {
+            example: {
+              ...messageExample,
+              id: exampleIds.testMessage,
+              campaignId: null,
+              contactId: exampleIds.contactJoao,
+              phone: '+5511987654321',
+              seq: 0,
+              state: 'sent',
+              whatsappId: '3EB0AF2259268227700FDB',
+              text: 'Hi João, our spring sale in São Paulo starts today: 20% off everything until Sunday!',
+              sentAt: '2026-03-09T07:40:12.550Z',
+              deliveredAt: null,
+              readAt: null,
+              createdAt: '2026-03-09T07:40:12.218Z',
+              updatedAt: '2026-03-09T07:40:12.550Z',
+            },
+          }),
+        },
+        errors: [
+          'campaign.not_found',
+          'contact.not_found',
+          'sender.not_found',
+          'sender.unavailable',
+          'campaign.invalid',
+          'contact.invalid_phone',
+        ],
+      }),
     },
     async (request) => {
       const ws = request.workspace;
@@ -328,13 +455,24 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.get(
     '/campaigns/:id/messages',
     {
-      schema: {
-        tags: ['campaigns'],
+      schema: operation({
+        operationId: 'listCampaignMessages',
+        tags: ['messages'],
         summary: "A campaign's messages in send order",
+        description: 'Filter by `state` (several allowed), `senderId` or `phone`.',
         params: IdParams,
         querystring: MessageListQuery,
-        response: { 200: pageOf(messageRef, 'Message'), ...problems(400, 401, 404) },
-      },
+        response: {
+          200: reply(
+            'A page of messages; `nextCursor` is a position in the campaign',
+            pageOf(MessageSchema, 'Message'),
+            {
+              example: { data: [messageExample], nextCursor: '1' },
+            },
+          ),
+        },
+        errors: ['campaign.not_found'],
+      }),
     },
     async (request) => {
       const ws = request.workspace.id;
@@ -357,13 +495,22 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.get(
     '/campaigns/:id/export',
     {
-      schema: {
-        tags: ['campaigns'],
+      schema: operation({
+        operationId: 'exportCampaignMessages',
+        tags: ['messages'],
         summary: "A campaign's results as CSV",
         params: IdParams,
-        produces: ['text/csv'],
-        response: { 200: streamed('CSV'), ...problems(400, 401, 404) },
-      },
+        response: {
+          200: text(
+            'One line per message in send order: its state, the reason when skipped or failed, its receipts and text',
+            'text/csv',
+            'seq,phone,contact_id,state,reason,detail,sender_id,attempt,sent_at,delivered_at,read_at,text\n' +
+              `1,+4915112345678,${exampleIds.contactAna},read,,,${exampleIds.simulatorSender},1,2026-03-09T08:00:03.117Z,2026-03-09T08:00:04.402Z,2026-03-09T08:12:45.930Z,"Hello Ana, our spring sale in Berlin starts today: 20% off everything until Sunday!"\n` +
+              `2,+6281234567890,${exampleIds.contactPutri},skipped,suppressed,,,0,,,,\n`,
+          ),
+        },
+        errors: ['campaign.not_found'],
+      }),
     },
     async (request, reply) => {
       const c = await get(request.workspace.id, request.params.id);
@@ -374,12 +521,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   app.get(
     '/messages/:id',
     {
-      schema: {
-        tags: ['campaigns'],
+      schema: operation({
+        operationId: 'getMessage',
+        tags: ['messages'],
         summary: 'One message',
         params: IdParams,
-        response: { 200: messageRef, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The message: its state, attempts and receipts', MessageSchema) },
+        errors: ['message.not_found'],
+      }),
     },
     async (request) => {
       const m = await store.messages.get(request.workspace.id, request.params.id);

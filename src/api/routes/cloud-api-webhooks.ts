@@ -6,7 +6,9 @@ import type { Sender } from '../../domain/sender.ts';
 import { type Driver, isWebhookReceiver, type WebhookReceiver } from '../../drivers/driver.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, problems } from '../common-schemas.ts';
+import { addExamples, IdParams } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
+import { operation, reply, text } from '../operation.ts';
 
 type Receiver = Driver & WebhookReceiver;
 
@@ -19,9 +21,91 @@ const HubQuery = Type.Object(
   { additionalProperties: true },
 );
 
-const Received = Type.Object({
-  received: Type.Boolean({ description: 'false: no sender here has the numbers it names' }),
+const Received = addExamples(
+  Type.Object({
+    received: Type.Boolean({ description: 'false: no sender here has the numbers it names' }),
+  }),
+  { received: true },
+);
+
+/** Meta's signature over the exact bytes of the body. */
+const SignatureHeader = Type.Object({
+  'x-hub-signature-256': Type.Optional(
+    Type.String({ description: "`sha256=` and the hex HMAC-SHA256 of the raw body under the app's secret" }),
+  ),
 });
+
+/**
+ * What Meta posts, as far as Kurir reads it; the route keeps the raw bytes, since the
+ * signature is over them, so this documents the body and validates nothing.
+ */
+const MetaDelivery = addExamples(
+  Type.Object({
+    object: Type.Literal('whatsapp_business_account'),
+    entry: Type.Array(
+      Type.Object({
+        id: Type.String({ description: 'The WhatsApp Business Account' }),
+        changes: Type.Array(
+          Type.Object({
+            field: Type.String({ description: '`messages` for statuses and inbound messages' }),
+            value: Type.Object({
+              messaging_product: Type.Optional(Type.Literal('whatsapp')),
+              metadata: Type.Object({
+                display_phone_number: Type.String(),
+                phone_number_id: Type.String({ description: 'Routes the delivery to its sender' }),
+              }),
+              statuses: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+              messages: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+              contacts: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+            }),
+          }),
+        ),
+      }),
+    ),
+  }),
+  {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '551140028922', phone_number_id: '106540352242922' },
+              statuses: [
+                {
+                  id: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEjdCMUQ5QjY0RjA1QjlFQjZBQQA=',
+                  status: 'delivered',
+                  timestamp: '1773043204',
+                  recipient_id: '5511987654321',
+                  biz_opaque_callback_data: '3EB0AF2259268227700FDB',
+                },
+              ],
+              contacts: [{ profile: { name: 'João Silva' }, wa_id: '5511987654321' }],
+              messages: [
+                {
+                  from: '5511987654321',
+                  id: 'wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBRjNGNkE2QjU2RTE1NzI2NUYwAA==',
+                  timestamp: '1773043261',
+                  type: 'text',
+                  text: { body: 'Quero saber mais sobre a promoção!' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  },
+);
+
+const CHALLENGE = text(
+  'The `hub.challenge`, echoed back: the subscription is confirmed',
+  'text/plain',
+  '1158201444',
+);
 
 /** The `phone_number_id`s a delivery is about; null when the body is not Meta's shape. */
 function phoneNumberIdsOf(raw: Buffer): Set<string> | null {
@@ -119,14 +203,16 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
   app.get(
     '/webhooks/cloud-api',
     {
-      schema: {
+      schema: operation({
+        operationId: 'verifyCloudApiWebhook',
         tags: ['webhooks'],
         summary: "Meta's subscription handshake for the server's one callback URL",
         description: 'Answers when the verify token matches any Cloud API sender.',
         security: [],
         querystring: HubQuery,
-        response: { 200: Type.String(), ...problems(403) },
-      },
+        response: { 200: CHALLENGE },
+        errors: ['webhook.forbidden'],
+      }),
     },
     async (request, reply) => {
       const drivers = (await cloudSenders()).flatMap((s) => {
@@ -141,12 +227,19 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
   app.post(
     '/webhooks/cloud-api',
     {
-      schema: {
+      schema: operation({
+        operationId: 'receiveCloudApiWebhook',
         tags: ['webhooks'],
         summary: 'Statuses and inbound messages for any Cloud API sender, routed by phone_number_id',
+        description:
+          'Each sender whose `phoneNumberId` the delivery names checks the signature and stores its statuses ' +
+          'and messages; only then does Meta get a 200. Anything else makes Meta deliver it again.',
         security: [],
-        response: { 200: Received, ...problems(400, 401, 409, 500) },
-      },
+        headers: SignatureHeader,
+        rawBody: { 'application/json': MetaDelivery },
+        response: { 200: reply('Stored (or for numbers this server does not have)', Received) },
+        errors: ['webhook.bad_signature', 'sender.unavailable', 'server.internal'],
+      }),
     },
     async (request) => {
       const raw = bodyOf(request.body);
@@ -166,14 +259,17 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
   app.get(
     '/webhooks/cloud-api/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'verifySenderCloudApiWebhook',
         tags: ['webhooks'],
         summary: "Meta's subscription handshake for one sender (hub.mode, hub.verify_token, hub.challenge)",
+        description: `The sender's \`webhookPath\`, e.g. \`/webhooks/cloud-api/${exampleIds.cloudApiSender}\`.`,
         security: [],
         params: IdParams,
         querystring: HubQuery,
-        response: { 200: Type.String(), ...problems(403, 404, 409) },
-      },
+        response: { 200: CHALLENGE },
+        errors: ['webhook.forbidden', 'sender.not_found', 'sender.unavailable'],
+      }),
     },
     async (request, reply) => {
       const driver = receiverOf(await oneSender(request.params.id));
@@ -186,13 +282,17 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
   app.post(
     '/webhooks/cloud-api/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'receiveSenderCloudApiWebhook',
         tags: ['webhooks'],
         summary: "Statuses and inbound messages for one sender, signed with the app's secret",
         security: [],
         params: IdParams,
-        response: { 200: Received, ...problems(400, 401, 404, 409, 500) },
-      },
+        headers: SignatureHeader,
+        rawBody: { 'application/json': MetaDelivery },
+        response: { 200: reply('Stored', Received) },
+        errors: ['webhook.bad_signature', 'sender.not_found', 'sender.unavailable', 'server.internal'],
+      }),
     },
     async (request) => {
       const driver = receiverOf(await oneSender(request.params.id));

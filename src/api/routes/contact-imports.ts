@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
 import { KurirError, notFound } from '../../domain/errors.ts';
 import type { Job } from '../../domain/job.ts';
@@ -10,8 +10,10 @@ import type { Workspace } from '../../domain/workspace.ts';
 import type { CampaignLifecycle } from '../../engine/campaign-lifecycle.ts';
 import type { ContactImporter, ImportRequest } from '../../engine/contact-import/contact-importer.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, Nullable, problems, Timestamp, toIso } from '../common-schemas.ts';
+import { addExamples, exampleOf, IdParams, Nullable, oneOf, Timestamp, toIso } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
 import { singleFilePart } from '../multipart.ts';
+import { operation, reply } from '../operation.ts';
 import { validationErrors } from '../problem.ts';
 
 export interface ContactImportRoutesOptions {
@@ -49,14 +51,83 @@ const ImportOptionsQuery = Type.Object(
         description: 'JSON: {"phone":"Mobile","name":"Name","fields":{"city":"City"}}',
       }),
     ),
-    onDuplicate: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('skip')])),
+    onDuplicate: Type.Optional(
+      oneOf(['update', 'skip'], {
+        description: 'A phone that is already a contact: update it (default) or skip the row',
+      }),
+    ),
     tags: Type.Optional(
       Type.String({ maxLength: 2000, description: 'Comma-separated tags added to every row' }),
     ),
-    tagSeparator: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
-    delimiter: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('\t')])),
+    tagSeparator: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1,
+        description: 'Splits the tags column; default any of ; , |',
+      }),
+    ),
+    delimiter: Type.Optional(oneOf([',', ';', '\t'], { description: 'Default: detected from the header' })),
   },
   { additionalProperties: false },
+);
+
+/** A CSV as the examples show it: three countries, one row that is not a phone number. */
+const CSV_EXAMPLE =
+  'Mobile,Full name,Town,Groups\n' +
+  '+49 151 12345678,Ana Lima,Berlin,vip\n' +
+  '+55 11 98765-4321,João Silva,São Paulo,vip\n' +
+  '+62 812-3456-7890,Putri Wijaya,Jakarta,\n' +
+  'call me,Bo Berg,Hamburg,\n';
+
+type ImportOptions = Static<typeof ImportOptionsQuery>;
+
+/**
+ * What the docs page fills each option's form field with: a form field is sent once it
+ * has a value, so these are what "Try it out" imports with unless changed.
+ */
+const formValues: { [K in keyof ImportOptions]-?: NonNullable<ImportOptions[K]> } = {
+  mapping: '{"phone":"Mobile","name":"Full name","tags":"Groups","fields":{"city":"Town"}}',
+  onDuplicate: 'update',
+  tags: 'spring-2026',
+  tagSeparator: ';',
+  delimiter: ',',
+};
+
+/** Optional form fields, each with the value the docs page fills it with as its example. */
+function withFormValues<P extends Record<string, TSchema>>(
+  properties: P,
+  values: Record<keyof P, unknown>,
+): P {
+  const fields: Record<string, TSchema> = {};
+  for (const [key, schema] of Object.entries(properties)) {
+    fields[key] = Type.Optional({ ...schema, examples: [values[key]] });
+  }
+  return fields as P;
+}
+
+/**
+ * The multipart form: the options as text fields, then the file. Fields after the file
+ * are not read (that would mean buffering the file), hence the order.
+ */
+const ImportUpload = addExamples(
+  Type.Object(
+    {
+      ...withFormValues(ImportOptionsQuery.properties, formValues),
+      file: Type.String({
+        format: 'binary',
+        contentMediaType: 'text/csv',
+        description: 'The CSV, UTF-8 with or without BOM; the last part of the form',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  { mapping: formValues.mapping, onDuplicate: 'update', tags: formValues.tags, file: CSV_EXAMPLE },
+);
+
+/** The same CSV posted as the whole body, with the options in the query string. */
+const CsvBody = addExamples(
+  Type.String({ contentMediaType: 'text/csv', description: 'The CSV as the whole body' }),
+  CSV_EXAMPLE,
 );
 
 const mappingCheck = new Ajv({ allErrors: true, strict: false }).compile(Mapping);
@@ -104,6 +175,50 @@ const JobSchema = Type.Object(
   },
   { title: 'ContactImport' },
 );
+addExamples(JobSchema, {
+  id: exampleIds.import,
+  status: 'running',
+  progress: { totalRows: 12_000, processedRows: 4_800, percent: 40 },
+  counts: { imported: 4_530, updated: 262, skipped: 0, rejected: 8 },
+  rejections: [
+    { line: 5, reason: 'phone: has no digits' },
+    { line: 1_877, reason: 'phone: is not a valid number for DE' },
+  ],
+  options: {
+    mapping: { phone: 'Mobile', name: 'Full name', tags: 'Groups', fields: { city: 'Town' } },
+    onDuplicate: 'update',
+    tags: ['spring-2026'],
+    delimiter: ',',
+  },
+  error: null,
+  createdAt: '2026-03-02T11:36:27.307Z',
+  startedAt: '2026-03-02T11:36:27.309Z',
+  finishedAt: null,
+});
+
+/** Where a submitted import is followed. */
+const Submitted = {
+  ...reply("The import is queued: follow it at the `Location` header's URL", JobSchema, {
+    example: {
+      ...exampleOf(JobSchema),
+      status: 'queued',
+      progress: { totalRows: 12_000, processedRows: 0, percent: 0 },
+      counts: { imported: 0, updated: 0, skipped: 0, rejected: 0 },
+      rejections: [],
+      startedAt: null,
+    },
+  }),
+  headers: {
+    location: Type.String({ description: 'The import: `/v1/contacts/import/{id}`' }),
+  },
+};
+
+const UploadErrors = [
+  'request.unsupported_media_type',
+  'file.too_large',
+  'import.invalid_csv',
+  'import.invalid_mapping',
+] as const;
 
 const SHOWN_REJECTIONS = 100;
 
@@ -219,7 +334,8 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
   app.post(
     '/contacts/import',
     {
-      schema: {
+      schema: operation({
+        operationId: 'importContacts',
         tags: ['contacts'],
         summary: 'Import contacts from a CSV',
         description:
@@ -227,10 +343,11 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
           'raw as `text/csv` with the options in the query string. UTF-8 (with or without BOM), `,` `;` or tab ' +
           'delimited. Columns are mapped by header name unless `mapping` says otherwise. The import runs as a ' +
           'job: poll `GET /v1/contacts/import/{id}` for progress and the rejected rows with their line numbers.',
-        consumes: ['multipart/form-data', 'text/csv'],
         querystring: ImportOptionsQuery,
-        response: { 202: JobSchema, ...problems(400, 401, 413, 415, 422) },
-      },
+        rawBody: { 'multipart/form-data': ImportUpload, 'text/csv': CsvBody },
+        response: { 202: Submitted },
+        errors: [...UploadErrors],
+      }),
     },
     async (request, reply) => accepted(reply, await submit(request, {})),
   );
@@ -238,7 +355,8 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
   app.post(
     '/campaigns/:id/audience',
     {
-      schema: {
+      schema: operation({
+        operationId: 'uploadCampaignAudience',
         tags: ['campaigns'],
         summary: "Upload a CSV as a campaign's audience",
         description:
@@ -247,11 +365,12 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
           'its audience becoming `{ importId }`. Rejected rows are in the import report with their line numbers. ' +
           'Starting the campaign waits for the import: until it completes, a start answers 409 ' +
           '`campaign.audience_importing`.',
-        consumes: ['multipart/form-data', 'text/csv'],
         params: IdParams,
         querystring: ImportOptionsQuery,
-        response: { 202: JobSchema, ...problems(400, 401, 404, 409, 413, 415, 422) },
-      },
+        rawBody: { 'multipart/form-data': ImportUpload, 'text/csv': CsvBody },
+        response: { 202: Submitted },
+        errors: ['campaign.not_found', 'campaign.invalid_state', ...UploadErrors],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -265,12 +384,14 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
   app.get(
     '/contacts/import/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getContactImport',
         tags: ['contacts'],
         summary: "An import's progress and report",
         params: IdParams,
-        response: { 200: JobSchema, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The import: progress, counts and the first rejected rows', JobSchema) },
+        errors: ['import.not_found'],
+      }),
     },
     async (request) => {
       const job = await store.jobs.get(request.workspace.id, request.params.id);
@@ -282,7 +403,8 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
   app.get(
     '/contacts/import/:id/rejections',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listContactImportRejections',
         tags: ['contacts'],
         summary: 'Every rejected row of an import, by line',
         params: IdParams,
@@ -294,13 +416,25 @@ export const contactImportRoutes: FastifyPluginAsyncTypebox<ContactImportRoutesO
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            data: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
-            nextAfterLine: Nullable(Type.Integer()),
-          }),
-          ...problems(400, 401, 404),
+          200: reply(
+            'Rejected rows in line order; pass `nextAfterLine` as `afterLine` for the next page',
+            addExamples(
+              Type.Object({
+                data: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+                nextAfterLine: Nullable(Type.Integer()),
+              }),
+              {
+                data: [
+                  { line: 5, reason: 'phone: has no digits' },
+                  { line: 1_877, reason: 'phone: is not a valid number for DE' },
+                ],
+                nextAfterLine: null,
+              },
+            ),
+          ),
         },
-      },
+        errors: ['import.not_found'],
+      }),
     },
     async (request) => {
       const job = await store.jobs.get(request.workspace.id, request.params.id);

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { FIELD_KEY_PATTERN, MAX_FIELDS, MAX_TAGS } from '../../domain/contact.ts';
-import { Nullable, PageQuery, pageOf, Timestamp } from '../common-schemas.ts';
+import { addExamples, addNamedExamples, Nullable, PageQuery, pageOf, Timestamp } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
 
 const fieldKey = FIELD_KEY_PATTERN.source;
 const FieldValue = Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean(), Type.Null()]);
@@ -40,6 +41,18 @@ export const ContactSchema = Type.Object(
   },
   { $id: 'Contact', title: 'Contact' },
 );
+addExamples(ContactSchema, {
+  id: exampleIds.contactAna,
+  phone: '+4915112345678',
+  name: 'Ana Lima',
+  fields: { city: 'Berlin', plan: 'pro', orders: 7 },
+  tags: ['vip', 'newsletter'],
+  status: 'customer',
+  consent: { optedInAt: '2026-03-02T09:59:43.632Z', source: 'checkout form' },
+  suppressed: false,
+  createdAt: '2026-03-02T09:59:43.632Z',
+  updatedAt: '2026-03-04T16:20:11.045Z',
+});
 
 export const ContactCreate = Type.Object(
   {
@@ -56,6 +69,14 @@ export const ContactCreate = Type.Object(
   },
   { additionalProperties: false },
 );
+addExamples(ContactCreate, {
+  phone: '0151 12345678',
+  name: 'Ana Lima',
+  fields: { city: 'Berlin', plan: 'pro', orders: 7 },
+  tags: ['vip', 'newsletter'],
+  status: 'customer',
+  consent: { source: 'checkout form' },
+});
 
 export const ContactPatchBody = Type.Object(
   {
@@ -76,6 +97,11 @@ export const ContactPatchBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+addExamples(ContactPatchBody, {
+  fields: { city: 'Hamburg', plan: null },
+  addTags: ['spring-2026'],
+  removeTags: ['newsletter'],
+});
 
 const filterProps = {
   q: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the name or phone' })),
@@ -126,5 +152,12 @@ export const BulkDeleteBody = Type.Object(
     description: 'Either `ids` or `filter`',
   },
 );
+addNamedExamples(BulkDeleteBody, {
+  ids: { summary: 'These contacts', value: { ids: [exampleIds.contactJoao, exampleIds.contactPutri] } },
+  filter: {
+    summary: 'Every contact a filter selects',
+    value: { filter: { tags: ['test-import'], fields: { city: 'Jakarta' } } },
+  },
+});
 
-export const ContactPage = pageOf(Type.Unsafe({ $ref: 'Contact#' }), 'Contact');
+export const ContactPage = pageOf(ContactSchema, 'Contact');

@@ -15,8 +15,9 @@ import type { IdFactory } from '../../domain/id.ts';
 import { contactsCsv } from '../../engine/contact-export.ts';
 import type { ContactPatch } from '../../store/contacts.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, pageBody, pageRequest, problems, streamed, toIso } from '../common-schemas.ts';
+import { addExamples, IdParams, pageBody, pageRequest, toIso } from '../common-schemas.ts';
 import { sendCsv } from '../csv-reply.ts';
+import { noContent, operation, reply, text } from '../operation.ts';
 import {
   BulkDeleteBody,
   ContactCreate,
@@ -24,6 +25,7 @@ import {
   ContactListQuery,
   ContactPage,
   ContactPatchBody,
+  ContactSchema,
 } from './contact-schemas.ts';
 
 export interface ContactRoutesOptions {
@@ -79,12 +81,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.post(
     '/contacts',
     {
-      schema: {
+      schema: operation({
+        operationId: 'createContact',
         tags: ['contacts'],
         summary: 'Create a contact',
+        description:
+          "A phone without a country code is read in the workspace's default country and stored as E.164.",
         body: ContactCreate,
-        response: { 201: Type.Unsafe({ $ref: 'Contact#' }), ...problems(400, 401, 409, 422) },
-      },
+        response: { 201: reply('The new contact', ContactSchema) },
+        errors: ['contact.invalid_phone', 'contact.duplicate_phone'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -111,12 +117,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.get(
     '/contacts',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listContacts',
         tags: ['contacts'],
         summary: 'List and search contacts, newest first',
+        description:
+          'Every filter narrows: `q` (part of the name or phone), any of the `tag`s, one of the `status`es, and ' +
+          '`field.<key>=value` for custom-field equality (`field.city=Berlin`).',
         querystring: ContactListQuery,
-        response: { 200: ContactPage, ...problems(400, 401) },
-      },
+        response: { 200: reply('A page of contacts', ContactPage) },
+      }),
     },
     async (request) => {
       const page = await store.contacts.list(
@@ -131,13 +141,22 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.get(
     '/contacts/export',
     {
-      schema: {
+      schema: operation({
+        operationId: 'exportContacts',
         tags: ['contacts'],
         summary: 'Export contacts as CSV (same filters as the list)',
         querystring: ContactExportQuery,
-        produces: ['text/csv'],
-        response: { 200: streamed('CSV'), ...problems(400, 401) },
-      },
+        response: {
+          200: text(
+            "The contacts as CSV, one column per custom field; cells a spreadsheet would run as a formula start with `'`",
+            'text/csv',
+            'phone,name,status,tags,consent_at,consent_source,created_at,city,plan\n' +
+              '+4915112345678,Ana Lima,customer,vip;newsletter,2026-03-02T09:59:43.632Z,checkout form,2026-03-02T09:59:43.632Z,Berlin,pro\n' +
+              '+5511987654321,João Silva,lead,vip,,,2026-03-02T10:01:12.656Z,São Paulo,\n' +
+              '+6281234567890,Putri Wijaya,,,,,2026-03-02T10:13:44.592Z,Jakarta,\n',
+          ),
+        },
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -150,12 +169,14 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.get(
     '/contacts/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getContact',
         tags: ['contacts'],
         summary: 'Get a contact',
         params: IdParams,
-        response: { 200: Type.Unsafe({ $ref: 'Contact#' }), ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The contact', ContactSchema) },
+        errors: ['contact.not_found'],
+      }),
     },
     async (request) => {
       const contact = await store.contacts.get(request.workspace.id, request.params.id);
@@ -167,15 +188,17 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.patch(
     '/contacts/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'updateContact',
         tags: ['contacts'],
         summary: 'Update a contact',
         description:
           '`fields` merge into the stored ones (null removes a field); `tags` replaces, `addTags`/`removeTags` edit.',
         params: IdParams,
         body: ContactPatchBody,
-        response: { 200: Type.Unsafe({ $ref: 'Contact#' }), ...problems(400, 401, 404, 409, 422) },
-      },
+        response: { 200: reply('The contact as it is now', ContactSchema) },
+        errors: ['contact.not_found', 'contact.invalid_phone', 'contact.duplicate_phone'],
+      }),
     },
     async (request) => {
       const ws = request.workspace;
@@ -207,12 +230,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.delete(
     '/contacts/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteContact',
         tags: ['contacts'],
         summary: 'Delete a contact',
+        description:
+          'Messages already sent to the contact keep their phone. A suppression of the phone stays.',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404) },
-      },
+        response: { 204: noContent('The contact is deleted') },
+        errors: ['contact.not_found'],
+      }),
     },
     async (request, reply) => {
       const deleted = await store.contacts.delete(request.workspace.id, request.params.id);
@@ -224,12 +251,20 @@ export const contactRoutes: FastifyPluginAsyncTypebox<ContactRoutesOptions> = as
   app.post(
     '/contacts/bulk-delete',
     {
-      schema: {
+      schema: operation({
+        operationId: 'bulkDeleteContacts',
         tags: ['contacts'],
         summary: 'Delete many contacts by id or by filter',
+        description:
+          'A filter must narrow the selection: an empty one would delete every contact and is refused.',
         body: BulkDeleteBody,
-        response: { 200: Type.Object({ deleted: Type.Integer() }), ...problems(400, 401) },
-      },
+        response: {
+          200: reply(
+            'How many contacts were deleted',
+            addExamples(Type.Object({ deleted: Type.Integer({ minimum: 0 }) }), { deleted: 2 }),
+          ),
+        },
+      }),
     },
     async (request) => {
       const { ids, filter } = request.body;

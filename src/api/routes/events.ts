@@ -2,9 +2,26 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
 import type { EventBus, KurirEvent } from '../../engine/event-bus.ts';
-import { problems, streamed } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
+import { operation, text } from '../operation.ts';
 
 const HEARTBEAT_MS = 15_000;
+
+/** A stream as a client reads it: the greeting, a receipt and a progress event. */
+const STREAM_EXAMPLE = [
+  'retry: 2000',
+  ': connected, last event 1773043200000412',
+  '',
+  'id: 1773043200000413',
+  'event: message.delivered',
+  `data: {"id":1773043200000413,"type":"message.delivered","at":"2026-03-09T08:00:04.402Z","campaignId":"${exampleIds.campaign}","messageId":"${exampleIds.message}","data":{"from":"sent"}}`,
+  '',
+  'id: 1773043200000414',
+  'event: campaign.progress',
+  `data: {"id":1773043200000414,"type":"campaign.progress","at":"2026-03-09T08:00:05.000Z","campaignId":"${exampleIds.campaign}","data":{"status":"running","counts":{"total":1250,"queued":1247,"sending":1,"sent":1,"delivered":1,"read":0,"failed":0,"skipped":1}}}`,
+  '',
+  '',
+].join('\n');
 
 function frame(e: KurirEvent): string {
   const data = {
@@ -36,9 +53,14 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ bus: EventBus; clock: Cloc
   app.get(
     '/events',
     {
-      schema: {
+      schema: operation({
+        operationId: 'streamEvents',
         tags: ['events'],
         summary: 'Live events (SSE): message.*, campaign.*, sender.*, inbound.*, contact.opted_out',
+        description:
+          'A `text/event-stream` that stays open. Each event has an `id`; reconnect with the `Last-Event-ID` ' +
+          'header (or `lastEventId`) to get what you missed while the server still holds it, else a `reset` ' +
+          'event says to reload state. A comment line every 15 s keeps proxies from closing the stream.',
         querystring: Type.Object(
           {
             campaignId: Type.Optional(Type.String({ maxLength: 48 })),
@@ -54,9 +76,14 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ bus: EventBus; clock: Cloc
           },
           { additionalProperties: false },
         ),
-        produces: ['text/event-stream'],
-        response: { 200: streamed('text/event-stream'), ...problems(400, 401) },
-      },
+        response: {
+          200: text(
+            'Server-sent events, one per change, until the client leaves',
+            'text/event-stream',
+            STREAM_EXAMPLE,
+          ),
+        },
+      }),
     },
     async (request, reply) => {
       const workspaceId = request.workspace.id;

@@ -6,8 +6,10 @@ import type { StoredFile } from '../../domain/file.ts';
 import type { IdFactory } from '../../domain/id.ts';
 import type { FileStorage } from '../../store/file-storage.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, problems, streamed, Timestamp, toIso } from '../common-schemas.ts';
+import { addExamples, IdParams, Timestamp, toIso } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
 import { singleFilePart } from '../multipart.ts';
+import { binary, noContent, operation, reply } from '../operation.ts';
 
 export interface FileRoutesOptions {
   store: Store;
@@ -28,6 +30,20 @@ export const FileSchema = Type.Object(
   },
   { $id: 'File', title: 'File' },
 );
+addExamples(FileSchema, {
+  id: exampleIds.file,
+  name: 'spring-sale.jpg',
+  contentType: 'image/jpeg',
+  size: 184_320,
+  sha256: '5f2b1c7d9e0a4b3c8d6e1f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c',
+  createdAt: '2026-03-02T10:35:29.799Z',
+});
+
+/** The upload form: one file in the field `file`; bytes, so no example. */
+const FileUpload = Type.Object(
+  { file: Type.String({ format: 'binary', description: 'The file; its name and content type are kept' }) },
+  { additionalProperties: false, required: ['file'] },
+);
 
 function fileJson(f: StoredFile) {
   return {
@@ -42,17 +58,21 @@ function fileJson(f: StoredFile) {
 
 export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (app, opts) => {
   const { store, files, clock, newId, uploadLimitBytes } = opts;
-  const ref = Type.Unsafe({ $ref: 'File#' });
 
   app.post(
     '/files',
     {
-      schema: {
+      schema: operation({
+        operationId: 'uploadFile',
         tags: ['files'],
         summary: 'Upload a file (multipart field `file`) to attach to messages',
-        consumes: ['multipart/form-data'],
-        response: { 201: ref, ...problems(400, 401, 413, 415) },
-      },
+        description:
+          'Attach it to a template as `{"type":"image","fileId":"…"}`. Images larger than the server allows are ' +
+          "shrunk when a campaign starts; video, audio and documents over a driver's limit are refused then.",
+        rawBody: { 'multipart/form-data': FileUpload },
+        response: { 201: reply('The stored file', FileSchema) },
+        errors: ['request.unsupported_media_type', 'file.too_large'],
+      }),
     },
     async (request, reply) => {
       const { file } = await singleFilePart(request, uploadLimitBytes);
@@ -75,12 +95,14 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
   app.get(
     '/files/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getFile',
         tags: ['files'],
         summary: "A file's metadata",
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The file: name, type, size and checksum', FileSchema) },
+        errors: ['file.not_found'],
+      }),
     },
     async (request) => {
       const f = await store.files.get(request.workspace.id, request.params.id);
@@ -92,12 +114,14 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
   app.get(
     '/files/:id/content',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getFileContent',
         tags: ['files'],
         summary: "A file's bytes",
         params: IdParams,
-        response: { 200: streamed('The file'), ...problems(400, 401, 404) },
-      },
+        response: { 200: binary('The file as uploaded, with its content type', '*/*') },
+        errors: ['file.not_found'],
+      }),
     },
     async (request, reply) => {
       const f = await store.files.get(request.workspace.id, request.params.id);
@@ -113,12 +137,14 @@ export const fileRoutes: FastifyPluginAsyncTypebox<FileRoutesOptions> = async (a
   app.delete(
     '/files/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteFile',
         tags: ['files'],
         summary: 'Delete a file',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404) },
-      },
+        response: { 204: noContent('The file is deleted') },
+        errors: ['file.not_found'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;

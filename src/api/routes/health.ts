@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
 import { KurirError } from '../../domain/errors.ts';
 import type { Store } from '../../store/store.ts';
-import { problems } from '../common-schemas.ts';
+import { addExamples } from '../common-schemas.ts';
+import { operation, reply } from '../operation.ts';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -15,12 +16,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Store; clock: Cloc
   app.get(
     '/health',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getHealth',
         tags: ['health'],
         summary: 'Liveness: the process answers',
         security: [],
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
-      },
+        response: {
+          200: reply(
+            'The process is up',
+            addExamples(Type.Object({ status: Type.Literal('ok') }), { status: 'ok' }),
+          ),
+        },
+      }),
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -28,15 +35,22 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Store; clock: Cloc
   app.get(
     '/ready',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness: the database answers',
         security: [],
         response: {
-          200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }),
-          ...problems(503),
+          200: reply(
+            'The database answered within 2 s',
+            addExamples(Type.Object({ status: Type.Literal('ready'), database: Type.String() }), {
+              status: 'ready',
+              database: 'postgres',
+            }),
+          ),
         },
-      },
+        errors: ['server.unavailable'],
+      }),
     },
     async (request) => {
       let cancel: (() => void) | undefined;

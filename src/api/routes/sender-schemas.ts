@@ -2,7 +2,8 @@ import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { KurirError } from '../../domain/errors.ts';
 import type { SenderDriverKind } from '../../domain/sender.ts';
-import { Nullable, Timestamp } from '../common-schemas.ts';
+import { addExamples, addNamedExamples, Nullable, Timestamp } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
 import { validationErrors } from '../problem.ts';
 
 const E164 = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +4915112345678' });
@@ -21,6 +22,7 @@ export const SimulatorConfig = Type.Object(
   },
   { additionalProperties: false, $id: 'SimulatorConfig', title: 'SimulatorConfig' },
 );
+addExamples(SimulatorConfig, { phone: '+6281398765432', autoPair: true });
 
 export const BaileysConfig = Type.Object(
   {
@@ -31,6 +33,7 @@ export const BaileysConfig = Type.Object(
   },
   { additionalProperties: false, $id: 'BaileysConfig', title: 'BaileysConfig' },
 );
+addExamples(BaileysConfig, { phone: '+4930901820' });
 
 export const CloudApiConfig = Type.Object(
   {
@@ -55,6 +58,12 @@ export const CloudApiConfig = Type.Object(
   },
   { additionalProperties: false, $id: 'CloudApiConfig', title: 'CloudApiConfig' },
 );
+addExamples(CloudApiConfig, {
+  phoneNumberId: '106540352242922',
+  accessToken: 'EAAGm0PX4ZCpsBAKx1Y0Xq7ZA…',
+  appSecret: '8f1c2b7e5d4a39c6b0e1f2a3d4c5b6a7',
+  verifyToken: 'kurir-meta-9Fq2xL',
+});
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const checks = {
@@ -113,6 +122,34 @@ export const SenderCreate = Type.Object(
   },
   { additionalProperties: false },
 );
+addNamedExamples(SenderCreate, {
+  baileys: {
+    summary: 'A WhatsApp Web number, paired by QR code or pairing code',
+    value: {
+      name: 'Shop Berlin',
+      driver: 'baileys',
+      config: { phone: '+4930901820' },
+      quotas: { perMinute: 6, perHour: 200, perDay: 1000 },
+    },
+  },
+  'cloud-api': {
+    summary: 'A Cloud API number: its token is its session',
+    value: {
+      name: 'Meta – São Paulo',
+      driver: 'cloud-api',
+      config: {
+        phoneNumberId: '106540352242922',
+        accessToken: 'EAAGm0PX4ZCpsBAKx1Y0Xq7ZA…',
+        appSecret: '8f1c2b7e5d4a39c6b0e1f2a3d4c5b6a7',
+        verifyToken: 'kurir-meta-9Fq2xL',
+      },
+    },
+  },
+  simulator: {
+    summary: 'A number on the built-in simulated network, paired at once',
+    value: { name: 'Demo', driver: 'simulator', config: { phone: '+6281398765432', autoPair: true } },
+  },
+});
 
 export const SenderPatch = Type.Object(
   {
@@ -127,6 +164,23 @@ export const SenderPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+addNamedExamples(SenderPatch, {
+  quotas: {
+    summary: 'Rename it and lower its hourly quota',
+    value: { name: 'Shop Berlin (Kreuzberg)', quotas: { perHour: 120, perDay: null } },
+  },
+  token: {
+    summary: "Renew a Cloud API sender's access token (the whole config again)",
+    value: {
+      config: {
+        phoneNumberId: '106540352242922',
+        accessToken: 'EAAGm0PX4ZCpsBAO3fT8…',
+        appSecret: '8f1c2b7e5d4a39c6b0e1f2a3d4c5b6a7',
+        verifyToken: 'kurir-meta-9Fq2xL',
+      },
+    },
+  },
+});
 
 export const SenderSchema = Type.Object(
   {
@@ -151,3 +205,17 @@ export const SenderSchema = Type.Object(
   },
   { $id: 'Sender', title: 'Sender' },
 );
+addExamples(SenderSchema, {
+  id: exampleIds.baileysSender,
+  name: 'Shop Berlin',
+  driver: 'baileys',
+  config: { phone: '+4930901820' },
+  phone: '+4930901820',
+  status: 'connected',
+  statusReason: null,
+  health: 96,
+  quotas: { perMinute: 6, perHour: 200, perDay: 1000 },
+  webhookPath: null,
+  createdAt: '2026-03-02T10:57:04.202Z',
+  updatedAt: '2026-03-09T08:31:17.660Z',
+});

@@ -7,8 +7,10 @@ import type { IdFactory } from '../../domain/id.ts';
 import { newSender, type Sender, senderStatus } from '../../domain/sender.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Store } from '../../store/store.ts';
-import { IdParams, Nullable, problems, streamed, Timestamp, toIso } from '../common-schemas.ts';
-import { readSenderConfig, SenderCreate, SenderPatch } from './sender-schemas.ts';
+import { addExamples, exampleOf, IdParams, Nullable, refTo, Timestamp, toIso } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
+import { binary, noContent, operation, reply } from '../operation.ts';
+import { readSenderConfig, SenderCreate, SenderPatch, SenderSchema } from './sender-schemas.ts';
 
 export interface SenderRoutesOptions {
   store: Store;
@@ -47,12 +49,46 @@ const StatsSchema = Type.Object({
   }),
   healthHistory: Type.Array(Type.Object({ at: Timestamp, health: Type.Integer() })),
 });
+/** A sender that sends in office hours and had a bad minute around 11:00. */
+const statsHours = Array.from({ length: 24 }, (_, i) => {
+  const hour = Date.UTC(2026, 2, 8, 10 + i);
+  const utc = new Date(hour).getUTCHours();
+  const sent = utc >= 8 && utc < 17 ? ([52, 61, 48, 57, 60, 55, 49, 58, 44][utc - 8] ?? 0) : 0;
+  return { hour: new Date(hour).toISOString(), sent, failed: utc === 11 ? 4 : utc === 9 ? 1 : 0 };
+});
+addExamples(StatsSchema, {
+  health: 96,
+  sent: { lastHour: 44, lastDay: statsHours.reduce((n, h) => n + h.sent, 0) },
+  failed: { lastHour: 0, lastDay: statsHours.reduce((n, h) => n + h.failed, 0) },
+  hourly: statsHours,
+  healthHistory: [
+    { at: '2026-03-09T11:05:00.000Z', health: 78 },
+    { at: '2026-03-09T11:40:00.000Z', health: 91 },
+    { at: '2026-03-09T14:10:00.000Z', health: 96 },
+  ],
+});
+
+const QrSchema = addExamples(
+  Type.Object({
+    status: Type.String(),
+    qr: Nullable(Type.String({ description: 'The raw QR payload' })),
+    png: Nullable(Type.String({ description: 'The QR as a data:image/png URL' })),
+    pairingCode: Nullable(Type.String()),
+  }),
+  {
+    status: 'pairing',
+    qr: '2@x8Rk1mZ0T4fQ9uV3bN7cL2pWs6Yd5Ha…,Jv0sX1b9rM4kP7tQ2wE5yU8iO3aS6dF=,Ib7gK2nL9mQ4vR1tY6uW3zX8cA5sD0fE=,kT3nR8vY1uP6wQ0s',
+    png: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAUAAAAFACAYAAADNkKWq…',
+    pairingCode: null,
+  },
+);
+
+const senderExample = exampleOf(SenderSchema);
 
 export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = async (
   app,
   { store, clock, newId, engine },
 ) => {
-  const ref = Type.Unsafe({ $ref: 'Sender#' });
   /** A stored sender as the engine sees it now (its session holds the freshest state). */
   const live = (stored: Sender): Sender => {
     const session = engine.sessions.get(stored.id)?.sender;
@@ -75,7 +111,8 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.post(
     '/senders',
     {
-      schema: {
+      schema: operation({
+        operationId: 'createSender',
         tags: ['senders'],
         summary: 'Add a sender (a WhatsApp number) and connect it',
         description:
@@ -83,8 +120,19 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
           '(`POST /v1/senders/{id}/pairing-code`). A `cloud-api` sender needs no pairing; point Meta at its `webhookPath`. ' +
           'Secrets (access token, app secret, verify token) are stored encrypted and never returned.',
         body: SenderCreate,
-        response: { 201: ref, ...problems(400, 401, 409, 422) },
-      },
+        response: {
+          201: reply('The new sender, pairing or connecting', SenderSchema, {
+            example: {
+              ...senderExample,
+              phone: null,
+              status: 'pairing',
+              health: 100,
+              updatedAt: senderExample.createdAt,
+            },
+          }),
+        },
+        errors: ['sender.invalid'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -117,11 +165,49 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.get(
     '/senders',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listSenders',
         tags: ['senders'],
         summary: "The workspace's senders",
-        response: { 200: Type.Object({ data: Type.Array(ref) }), ...problems(401) },
-      },
+        response: {
+          200: reply(
+            'Every sender, with its status and health now',
+            Type.Object({ data: Type.Array(refTo(SenderSchema)) }),
+            {
+              example: {
+                data: [
+                  {
+                    ...senderExample,
+                    id: exampleIds.simulatorSender,
+                    name: 'Simulator',
+                    driver: 'simulator',
+                    config: { phone: '+4915550100001', autoPair: true },
+                    phone: '+4915550100001',
+                    health: 100,
+                    quotas: { perMinute: null, perHour: null, perDay: null },
+                    createdAt: '2026-03-02T10:50:34.125Z',
+                    updatedAt: '2026-03-02T10:50:34.125Z',
+                  },
+                  senderExample,
+                  {
+                    ...senderExample,
+                    id: exampleIds.cloudApiSender,
+                    name: 'Meta – São Paulo',
+                    driver: 'cloud-api',
+                    config: { phoneNumberId: '106540352242922' },
+                    phone: null,
+                    health: 100,
+                    quotas: { perMinute: null, perHour: null, perDay: null },
+                    webhookPath: `/webhooks/cloud-api/${exampleIds.cloudApiSender}`,
+                    createdAt: '2026-03-02T11:01:30.894Z',
+                    updatedAt: '2026-03-02T11:01:30.894Z',
+                  },
+                ],
+              },
+            },
+          ),
+        },
+      }),
     },
     async (request) => {
       const all = await store.senders.list(request.workspace.id);
@@ -132,12 +218,14 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.get(
     '/senders/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getSender',
         tags: ['senders'],
         summary: 'One sender',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The sender, with its status and health now', SenderSchema) },
+        errors: ['sender.not_found'],
+      }),
     },
     async (request) => senderJson(await current(request.workspace.id, request.params.id)),
   );
@@ -145,13 +233,16 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.patch(
     '/senders/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'updateSender',
         tags: ['senders'],
         summary: 'Rename a sender, change its quotas, or give it a new config',
+        description: 'A new `config` reconnects the sender with it; its secrets are replaced, never shown.',
         params: IdParams,
         body: SenderPatch,
-        response: { 200: ref, ...problems(400, 401, 404, 422) },
-      },
+        response: { 200: reply('The sender as it is now', SenderSchema) },
+        errors: ['sender.not_found', 'sender.invalid'],
+      }),
     },
     async (request) => {
       const ws = request.workspace;
@@ -185,12 +276,15 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.delete(
     '/senders/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteSender',
         tags: ['senders'],
         summary: 'Remove a sender',
+        description: 'Refused while a scheduled, running or paused campaign uses it.',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404, 409) },
-      },
+        response: { 204: noContent('The sender is disconnected and removed') },
+        errors: ['sender.not_found', 'sender.in_use'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -212,12 +306,21 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
     app.post(
       `/senders/:id/${action}`,
       {
-        schema: {
+        schema: operation({
+          operationId: `${action}Sender`,
           tags: ['senders'],
           summary: action === 'pause' ? 'Stop using a sender until resumed' : 'Use a paused sender again',
           params: IdParams,
-          response: { 200: ref, ...problems(400, 401, 404) },
-        },
+          response: {
+            200: reply(action === 'pause' ? 'The paused sender' : 'The sender, back in use', SenderSchema, {
+              example:
+                action === 'pause'
+                  ? { ...senderExample, status: 'paused', statusReason: 'paused by a user' }
+                  : senderExample,
+            }),
+          },
+          errors: ['sender.not_found'],
+        }),
       },
       async (request) => {
         const ws = request.workspace;
@@ -236,12 +339,16 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.post(
     '/senders/:id/connect',
     {
-      schema: {
+      schema: operation({
+        operationId: 'connectSender',
         tags: ['senders'],
         summary: 'Connect (or re-pair) a sender',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: {
+          200: reply('The sender as its driver reports it now (pairing: fetch its QR code)', SenderSchema),
+        },
+        errors: ['sender.not_found'],
+      }),
     },
     async (request) => {
       const sender = await current(request.workspace.id, request.params.id);
@@ -253,12 +360,18 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.post(
     '/senders/:id/logout',
     {
-      schema: {
+      schema: operation({
+        operationId: 'logoutSender',
         tags: ['senders'],
         summary: 'Unlink a sender from its phone',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404, 409) },
-      },
+        response: {
+          200: reply('The sender, logged out; connect it to pair again', SenderSchema, {
+            example: { ...senderExample, status: 'logged_out', statusReason: 'logged out by Kurir' },
+          }),
+        },
+        errors: ['sender.not_found', 'sender.unavailable'],
+      }),
     },
     async (request) => {
       await current(request.workspace.id, request.params.id);
@@ -270,20 +383,17 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.get(
     '/senders/:id/qr',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getSenderQr',
         tags: ['senders'],
         summary: 'The QR code to scan while pairing, as text (and a PNG data URL)',
+        description:
+          'Scan it in WhatsApp: Settings › Linked devices › Link a device. WhatsApp renews the code about every ' +
+          '20 seconds; `qr` is null once the sender is paired.',
         params: IdParams,
-        response: {
-          200: Type.Object({
-            status: Type.String(),
-            qr: Nullable(Type.String({ description: 'The raw QR payload' })),
-            png: Nullable(Type.String({ description: 'The QR as a data:image/png URL' })),
-            pairingCode: Nullable(Type.String()),
-          }),
-          ...problems(400, 401, 404),
-        },
-      },
+        response: { 200: reply("The sender's status and its current QR code, if it is pairing", QrSchema) },
+        errors: ['sender.not_found'],
+      }),
     },
     async (request) => {
       const sender = await current(request.workspace.id, request.params.id);
@@ -301,13 +411,14 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.get(
     '/senders/:id/qr.png',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getSenderQrPng',
         tags: ['senders'],
         summary: 'The QR code to scan while pairing, as a PNG image',
         params: IdParams,
-        produces: ['image/png'],
-        response: { 200: streamed('PNG'), ...problems(400, 401, 404, 409) },
-      },
+        response: { 200: binary('The QR code, 320 pixels wide', 'image/png') },
+        errors: ['sender.not_found', 'sender.unavailable'],
+      }),
     },
     async (request, reply) => {
       const sender = await current(request.workspace.id, request.params.id);
@@ -326,21 +437,34 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.post(
     '/senders/:id/pairing-code',
     {
-      schema: {
+      schema: operation({
+        operationId: 'requestSenderPairingCode',
         tags: ['senders'],
         summary: 'Pair with a code typed on the phone instead of a QR code',
+        description:
+          'On the phone: Settings › Linked devices › Link a device › Link with phone number instead, then type ' +
+          'the code. For WhatsApp Web (`baileys`) senders.',
         params: IdParams,
-        body: Type.Object(
-          {
-            phone: Type.String({
-              pattern: '^\\+[1-9][0-9]{6,14}$',
-              description: 'The number being linked, E.164',
-            }),
-          },
-          { additionalProperties: false },
+        body: addExamples(
+          Type.Object(
+            {
+              phone: Type.String({
+                pattern: '^\\+[1-9][0-9]{6,14}$',
+                description: 'The number being linked, E.164',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          { phone: '+4930901820' },
         ),
-        response: { 200: Type.Object({ code: Type.String() }), ...problems(400, 401, 404, 409) },
-      },
+        response: {
+          200: reply(
+            'The code to type on the phone',
+            addExamples(Type.Object({ code: Type.String() }), { code: 'KX7M-2QPL' }),
+          ),
+        },
+        errors: ['sender.not_found', 'sender.unavailable', 'sender.invalid'],
+      }),
     },
     async (request) => {
       await current(request.workspace.id, request.params.id);
@@ -355,12 +479,14 @@ export const senderRoutes: FastifyPluginAsyncTypebox<SenderRoutesOptions> = asyn
   app.get(
     '/senders/:id/stats',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getSenderStats',
         tags: ['senders'],
         summary: 'Sent and failed per hour and day, and health history',
         params: IdParams,
-        response: { 200: StatsSchema, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('Counts from the message rows of the last 24 hours', StatsSchema) },
+        errors: ['sender.not_found'],
+      }),
     },
     async (request) => {
       const sender = await current(request.workspace.id, request.params.id);

@@ -8,6 +8,7 @@ import { type Suppression, suppressionReasons } from '../../domain/suppression.t
 import { suppressionsCsv } from '../../engine/contact-export.ts';
 import type { Store } from '../../store/store.ts';
 import {
+  addExamples,
   IdParams,
   Nullable,
   oneOf,
@@ -15,12 +16,12 @@ import {
   pageBody,
   pageOf,
   pageRequest,
-  problems,
-  streamed,
   Timestamp,
   toIso,
 } from '../common-schemas.ts';
 import { sendCsv } from '../csv-reply.ts';
+import { exampleIds } from '../example-ids.ts';
+import { noContent, operation, reply, text } from '../operation.ts';
 
 export interface SuppressionRoutesOptions {
   store: Store;
@@ -42,6 +43,13 @@ export const SuppressionSchema = Type.Object(
   },
   { $id: 'Suppression', title: 'Suppression' },
 );
+addExamples(SuppressionSchema, {
+  id: exampleIds.suppression,
+  phone: '+6281234567890',
+  reason: 'opt_out',
+  note: 'Replied "BERHENTI" to Spring sale 2026',
+  createdAt: '2026-03-02T11:56:11.581Z',
+});
 
 function suppressionJson(s: Suppression) {
   return { id: s.id, phone: s.phone, reason: s.reason, note: s.note, createdAt: toIso(s.createdAt) };
@@ -51,24 +59,39 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
   app,
   { store, clock, newId },
 ) => {
-  const ref = Type.Unsafe({ $ref: 'Suppression#' });
-
   app.post(
     '/suppressions',
     {
-      schema: {
+      schema: operation({
+        operationId: 'createSuppression',
         tags: ['suppressions'],
         summary: 'Suppress a phone: it will never be messaged',
-        body: Type.Object(
-          {
-            phone: Type.String({ minLength: 1, maxLength: 64 }),
-            reason: Type.Optional(Reason),
-            note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-          },
-          { additionalProperties: false },
+        description:
+          'Messages not yet sent to the phone become `skipped` (`suppressed`). `reason` defaults to `manual`.',
+        body: addExamples(
+          Type.Object(
+            {
+              phone: Type.String({ minLength: 1, maxLength: 64 }),
+              reason: Type.Optional(Reason),
+              note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            },
+            { additionalProperties: false },
+          ),
+          { phone: '+62 812-3456-7890', reason: 'blocklist', note: 'Asked by phone not to be contacted' },
         ),
-        response: { 201: ref, ...problems(400, 401, 409, 422) },
-      },
+        response: {
+          201: reply('The suppression', SuppressionSchema, {
+            example: {
+              id: exampleIds.suppression,
+              phone: '+6281234567890',
+              reason: 'blocklist',
+              note: 'Asked by phone not to be contacted',
+              createdAt: '2026-03-02T11:56:11.581Z',
+            },
+          }),
+        },
+        errors: ['contact.invalid_phone', 'suppression.duplicate'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -87,7 +110,8 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
   app.get(
     '/suppressions',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listSuppressions',
         tags: ['suppressions'],
         summary: 'List suppressed phones, newest first',
         querystring: Type.Object(
@@ -98,8 +122,8 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
           },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(ref, 'Suppression'), ...problems(400, 401) },
-      },
+        response: { 200: reply('A page of suppressions', pageOf(SuppressionSchema, 'Suppression')) },
+      }),
     },
     async (request) => {
       const { reason, q } = request.query;
@@ -115,12 +139,20 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
   app.get(
     '/suppressions/export',
     {
-      schema: {
+      schema: operation({
+        operationId: 'exportSuppressions',
         tags: ['suppressions'],
         summary: 'Export the suppression list as CSV',
-        produces: ['text/csv'],
-        response: { 200: streamed('CSV'), ...problems(401) },
-      },
+        response: {
+          200: text(
+            'Every suppressed phone with its reason and note, newest first',
+            'text/csv',
+            'phone,reason,note,created_at\n' +
+              '+6281234567890,opt_out,"Replied ""BERHENTI"" to Spring sale 2026",2026-03-02T11:56:11.581Z\n' +
+              '+5511912345678,bounce,not on WhatsApp,2026-02-27T15:02:44.010Z\n',
+          ),
+        },
+      }),
     },
     async (request, reply) =>
       sendCsv(reply, 'suppressions.csv', suppressionsCsv(store.suppressions.stream(request.workspace.id))),
@@ -129,12 +161,14 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
   app.get(
     '/suppressions/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getSuppression',
         tags: ['suppressions'],
         summary: 'Get a suppression',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The suppression', SuppressionSchema) },
+        errors: ['suppression.not_found'],
+      }),
     },
     async (request) => {
       const found = await store.suppressions.get(request.workspace.id, request.params.id);
@@ -146,12 +180,15 @@ export const suppressionRoutes: FastifyPluginAsyncTypebox<SuppressionRoutesOptio
   app.delete(
     '/suppressions/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteSuppression',
         tags: ['suppressions'],
         summary: 'Remove a phone from the suppression list',
+        description: 'Only future messages are affected: skipped ones stay skipped.',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404) },
-      },
+        response: { 204: noContent('The phone may be messaged again') },
+        errors: ['suppression.not_found'],
+      }),
     },
     async (request, reply) => {
       if (!(await store.suppressions.remove(request.workspace.id, request.params.id))) {

@@ -18,6 +18,8 @@ import {
 } from '../../domain/template.ts';
 import type { Store } from '../../store/store.ts';
 import {
+  addExamples,
+  addNamedExamples,
   IdParams,
   Nullable,
   oneOf,
@@ -25,10 +27,11 @@ import {
   pageBody,
   pageOf,
   pageRequest,
-  problems,
   Timestamp,
   toIso,
 } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
+import { noContent, operation, reply } from '../operation.ts';
 import { Fields } from './contact-schemas.ts';
 
 export interface TemplateRoutesOptions {
@@ -90,6 +93,27 @@ const TemplateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+addNamedExamples(TemplateBody, {
+  variants: {
+    summary: 'Two variants with spintax, defaults and an image',
+    value: {
+      name: 'Spring sale',
+      variants: [
+        '{Hi|Hello} {{firstName|there}}, our spring sale in {{city|your city}} starts today: 20% off everything until Sunday!',
+        '{{firstName|Hey}}, spring is here: *20% off* in every shop until Sunday. Reply STOP to opt out.',
+      ],
+      attachments: [{ type: 'image', fileId: exampleIds.file, caption: 'Spring sale, {{city|all shops}}' }],
+    },
+  },
+  cloudApi: {
+    summary: 'For Cloud API senders: the approved WhatsApp template to send',
+    value: {
+      name: 'Spring sale (Cloud API)',
+      variants: ['Hi {{firstName|there}}, our spring sale starts today!'],
+      whatsappTemplate: { name: 'spring_sale', language: 'en_US', bodyParameters: ['{{firstName|there}}'] },
+    },
+  },
+});
 
 const TemplatePatch = Type.Object(
   {
@@ -100,6 +124,11 @@ const TemplatePatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+addExamples(TemplatePatch, {
+  variants: [
+    '{Hi|Hello|Hey} {{firstName|there}}, the spring sale ends {tonight|at midnight}: 20% off everything!',
+  ],
+});
 
 export const TemplateSchema = Type.Object(
   {
@@ -115,6 +144,20 @@ export const TemplateSchema = Type.Object(
   },
   { $id: 'Template', title: 'Template' },
 );
+addExamples(TemplateSchema, {
+  id: exampleIds.template,
+  name: 'Spring sale',
+  variants: [
+    '{Hi|Hello} {{firstName|there}}, our spring sale in {{city|your city}} starts today: 20% off everything until Sunday!',
+    '{{firstName|Hey}}, spring is here: *20% off* in every shop until Sunday. Reply STOP to opt out.',
+  ],
+  attachments: [{ type: 'image', fileId: exampleIds.file, caption: 'Spring sale, {{city|all shops}}' }],
+  whatsappTemplate: null,
+  variables: ['firstName', 'city'],
+  warnings: [],
+  createdAt: '2026-03-02T10:18:41.673Z',
+  updatedAt: '2026-03-02T10:18:41.673Z',
+});
 
 const PreviewBody = Type.Object(
   {
@@ -136,6 +179,16 @@ const PreviewBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+addNamedExamples(PreviewBody, {
+  stored: { summary: 'For a stored contact', value: { contactId: exampleIds.contactAna } },
+  inline: {
+    summary: 'For a contact given inline, with a seed to try another variant',
+    value: {
+      contact: { name: 'Putri Wijaya', phone: '+6281234567890', fields: { city: 'Jakarta' } },
+      seed: 'try-3',
+    },
+  },
+});
 
 const PreviewSchema = Type.Object({
   seed: Type.String(),
@@ -145,6 +198,13 @@ const PreviewSchema = Type.Object({
   whatsappTemplate: Nullable(
     Type.Object({ name: Type.String(), language: Type.String(), parameters: Type.Array(Type.String()) }),
   ),
+});
+addExamples(PreviewSchema, {
+  seed: `preview:${exampleIds.contactAna}`,
+  variantIndex: 0,
+  text: 'Hello Ana, our spring sale in Berlin starts today: 20% off everything until Sunday!',
+  attachments: [{ type: 'image', fileId: exampleIds.file, caption: 'Spring sale, Berlin' }],
+  whatsappTemplate: null,
 });
 
 function captionsOf(attachments: readonly Attachment[]): (string | undefined)[] {
@@ -238,17 +298,20 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     };
   }
 
-  const ref = Type.Unsafe({ $ref: 'Template#' });
-
   app.post(
     '/templates',
     {
-      schema: {
+      schema: operation({
+        operationId: 'createTemplate',
         tags: ['templates'],
         summary: 'Create a template',
+        description:
+          'Every text is parsed on save: unbalanced braces are reported with line and column, and a variable ' +
+          'no contact has is refused unless it has a default (then it comes back in `warnings`).',
         body: TemplateBody,
-        response: { 201: ref, ...problems(400, 401, 409, 422) },
-      },
+        response: { 201: reply('The new template, with the variables it uses', TemplateSchema) },
+        errors: ['template.invalid', 'template.unknown_variable', 'template.duplicate_name'],
+      }),
     },
     async (request, reply) => {
       const ws = request.workspace;
@@ -273,12 +336,13 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   app.get(
     '/templates',
     {
-      schema: {
+      schema: operation({
+        operationId: 'listTemplates',
         tags: ['templates'],
         summary: 'List templates, newest first',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: pageOf(ref, 'Template'), ...problems(400, 401) },
-      },
+        response: { 200: reply('A page of templates', pageOf(TemplateSchema, 'Template')) },
+      }),
     },
     async (request) => {
       const page = await store.templates.list(request.workspace.id, pageRequest(request.query));
@@ -292,12 +356,14 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   app.get(
     '/templates/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getTemplate',
         tags: ['templates'],
         summary: 'Get a template',
         params: IdParams,
-        response: { 200: ref, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The template', TemplateSchema) },
+        errors: ['template.not_found'],
+      }),
     },
     async (request) => {
       const t = await store.templates.get(request.workspace.id, request.params.id);
@@ -309,13 +375,21 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   app.patch(
     '/templates/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'updateTemplate',
         tags: ['templates'],
         summary: 'Change a template',
+        description: 'Campaigns already started keep the texts they started with.',
         params: IdParams,
         body: TemplatePatch,
-        response: { 200: ref, ...problems(400, 401, 404, 409, 422) },
-      },
+        response: { 200: reply('The template as it is now', TemplateSchema) },
+        errors: [
+          'template.not_found',
+          'template.invalid',
+          'template.unknown_variable',
+          'template.duplicate_name',
+        ],
+      }),
     },
     async (request) => {
       const ws = request.workspace;
@@ -344,12 +418,14 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   app.delete(
     '/templates/:id',
     {
-      schema: {
+      schema: operation({
+        operationId: 'deleteTemplate',
         tags: ['templates'],
         summary: 'Delete a template',
         params: IdParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 404) },
-      },
+        response: { 204: noContent('The template is deleted') },
+        errors: ['template.not_found'],
+      }),
     },
     async (request, reply) => {
       if (!(await store.templates.delete(request.workspace.id, request.params.id)))
@@ -361,15 +437,17 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
   app.post(
     '/templates/:id/preview',
     {
-      schema: {
+      schema: operation({
+        operationId: 'previewTemplate',
         tags: ['templates'],
         summary: 'Render a template for a contact',
         description:
           'Give a stored `contactId` or an inline `contact`. The same seed always renders the same text.',
         params: IdParams,
         body: PreviewBody,
-        response: { 200: PreviewSchema, ...problems(400, 401, 404) },
-      },
+        response: { 200: reply('The text and attachments the contact would get', PreviewSchema) },
+        errors: ['template.not_found', 'contact.not_found'],
+      }),
     },
     async (request) => {
       const ws = request.workspace;

@@ -4,13 +4,21 @@ import { KurirError } from '../../domain/errors.ts';
 import { isCountryCode } from '../../domain/phone.ts';
 import type { Workspace } from '../../domain/workspace.ts';
 import type { Store } from '../../store/store.ts';
-import { Nullable, problems, Timestamp, toIso } from '../common-schemas.ts';
+import { addExamples, Nullable, Timestamp, toIso } from '../common-schemas.ts';
+import { exampleIds } from '../example-ids.ts';
+import { operation, reply } from '../operation.ts';
 
 const WorkspaceSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   defaultCountry: Nullable(Type.String({ description: 'ISO 3166 alpha-2; reads national phone numbers' })),
   createdAt: Timestamp,
+});
+addExamples(WorkspaceSchema, {
+  id: exampleIds.workspace,
+  name: 'Lima & Berg Coffee',
+  defaultCountry: 'DE',
+  createdAt: '2026-03-02T09:21:55.986Z',
 });
 
 function workspaceJson(w: Workspace) {
@@ -21,11 +29,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asyn
   app.get(
     '/workspace',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getWorkspace',
         tags: ['workspace'],
         summary: 'The workspace of the API key',
-        response: { 200: WorkspaceSchema, ...problems(401) },
-      },
+        response: { 200: reply('The workspace', WorkspaceSchema) },
+      }),
     },
     async (request) => workspaceJson(request.workspace),
   );
@@ -33,18 +42,26 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asyn
   app.patch(
     '/workspace',
     {
-      schema: {
+      schema: operation({
+        operationId: 'updateWorkspace',
         tags: ['workspace'],
         summary: 'Rename the workspace or set its default country',
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            defaultCountry: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 2 }))),
-          },
-          { additionalProperties: false, minProperties: 1 },
+        description:
+          'Phone numbers given without a country code (`0151 12345678`) are read in `defaultCountry`; null means ' +
+          'every number must be international.',
+        body: addExamples(
+          Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              defaultCountry: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 2 }))),
+            },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          { name: 'Lima & Berg Coffee', defaultCountry: 'DE' },
         ),
-        response: { 200: WorkspaceSchema, ...problems(400, 401, 422) },
-      },
+        response: { 200: reply('The workspace as it is now', WorkspaceSchema) },
+        errors: ['workspace.invalid_country', 'workspace.not_found'],
+      }),
     },
     async (request) => {
       const { name, defaultCountry } = request.body;

@@ -9,6 +9,16 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
 <path d="M6 15.5 26 7l-5.5 18-5.2-6.3L22 11l-8.7 6.4z" fill="#fff"/>
 </svg>`;
 
+/** The slice of an operation that says whether its body may be left out. */
+type OptionalBody =
+  | {
+      requestBody?: {
+        required?: boolean;
+        content?: Record<string, { schema?: { anyOf?: { type?: unknown }[] } }>;
+      };
+    }
+  | undefined;
+
 /**
  * The OpenAPI 3.1 document is generated from the route schemas, so it cannot drift from
  * what the server validates. Served raw at `/openapi.json` and readable at `/docs`.
@@ -50,6 +60,19 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       if (raw === undefined) return { schema, url };
       const content = Object.fromEntries(Object.entries(raw).map(([type, s]) => [type, { schema: s }]));
       return { schema: { ...schema, body: { content } }, url };
+    },
+    // The plugin marks every request body required; one whose schema takes null (a start
+    // without options) may be left out.
+    transformObject: (document) => {
+      const paths = ('openapiObject' in document ? document.openapiObject.paths : undefined) ?? {};
+      for (const item of Object.values(paths) as Record<string, OptionalBody>[]) {
+        for (const op of Object.values(item)) {
+          const schema = op?.requestBody?.content?.['application/json']?.schema;
+          if (op?.requestBody && schema?.anyOf?.some((s) => s.type === 'null'))
+            op.requestBody.required = false;
+        }
+      }
+      return 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
     },
   });
   await app.register(swaggerUi, {

@@ -229,6 +229,13 @@ test('uploads document their form with a file field, and raw CSV where the route
   for (const option of ['mapping', 'onDuplicate', 'tags']) assert.ok(form.properties[option], option);
 });
 
+test('a start without a body is documented as such; other bodies are required', async () => {
+  const spec = await openApiDocument();
+  assert.equal(spec.paths['/v1/campaigns/{id}/start'].post.requestBody.required, false);
+  assert.equal(spec.paths['/v1/campaigns'].post.requestBody.required, true);
+  assert.equal(spec.paths['/v1/contacts/import'].post.requestBody.required, true);
+});
+
 test("the docs page carries Kurir's title and mark, not the framework's", async () => {
   await using t = await createTestApp();
   const page = await t.app.inject({ method: 'GET', url: '/docs/' });

@@ -169,3 +169,24 @@ test('a STOP reply suppresses the contact before the next campaign reaches them'
   assert.equal((await t.store.campaigns.find(second.id))?.counts.skipped, 3);
   assert.equal(t.network.records.attempts().length, 3, 'the second campaign sent nothing');
 });
+
+test('only a whole opt-out word suppresses: "Cancel" about an order does not, "¡BAJA!" does', async () => {
+  await using t = await createTestEngine();
+  const sender = await t.addSender('one');
+  const phone = sender.config.phone as string;
+  const replies = {
+    '+4915100000011': 'Cancel',
+    '+4915100000012': 'END',
+    '+4915100000013': 'I want to stop by tomorrow',
+    '+4915100000014': '¡BAJA!',
+    '+4915100000015': 'Stop 🙏',
+  };
+  for (const [from, text] of Object.entries(replies)) t.network.receive(from, phone, text);
+  // The network forgets an event once the engine acknowledged it, i.e. stored its effect.
+  await t.runUntil(() => t.network.senderState(phone)?.pendingEvents === 0);
+  assert.equal(t.events.filter((e) => e.type === 'inbound.message').length, 5);
+  const optedOut = t.events.flatMap((e) => (e.type === 'contact.opted_out' ? [e.data.phone] : []));
+  assert.deepEqual(optedOut.sort(), ['+4915100000014', '+4915100000015']);
+  const suppressed = (await t.store.suppressions.list(t.workspace.id, {}, { limit: 10 })).items;
+  assert.deepEqual(suppressed.map((s) => s.phone).sort(), ['+4915100000014', '+4915100000015']);
+});

@@ -67,6 +67,13 @@ export interface MessagePart {
   /** Recipient, E.164. */
   to: string;
   type: PartType;
+  /**
+   * On each part of a Kurir message sent as several (its text, then its attachments): the
+   * id of the message's first part. WhatsApp delivers every part as a message of its own;
+   * the simulator reads this so that a scripted recipient answers the message once, not
+   * once per part. Real networks have no use for it.
+   */
+  partOf?: string;
   /** The text of a text part; the caption of a media part (absent for audio). */
   text?: string;
   media?: {
@@ -82,6 +89,13 @@ export interface MessagePart {
    * the rendered message.
    */
   template?: MessageTemplate;
+}
+
+/** The parts of one message, each told which message it belongs to when there are several. */
+export function partsOfOneMessage(parts: MessagePart[]): MessagePart[] {
+  const first = parts[0];
+  if (first === undefined || parts.length === 1) return parts;
+  return parts.map((part) => ({ ...part, partOf: first.id }));
 }
 
 /** A template as the Cloud API takes it: approved name, language, and parameters. */

@@ -4,7 +4,7 @@ import type { Random } from '../domain/random.ts';
 import { type RetryPolicy, retryAt } from '../domain/retry-policy.ts';
 import type { Attachment } from '../domain/template.ts';
 import { waMessageId } from '../domain/wa-message-id.ts';
-import type { MessagePart, SendError } from '../drivers/driver.ts';
+import { type MessagePart, partsOfOneMessage, type SendError } from '../drivers/driver.ts';
 import type { ClaimedMessage, Settlement } from '../store/message-queue.ts';
 import type { RunningCampaign } from './running-campaign.ts';
 import type { SenderSession } from './sender-sessions.ts';
@@ -90,7 +90,7 @@ function partsOf(
           : [{ type: 'body', parameters: wa.parameters.map((text) => ({ type: 'text', text })) }],
     };
   }
-  return parts;
+  return partsOfOneMessage(parts);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { IdFactory } from '../domain/id.ts';
 import type { Message } from '../domain/message.ts';
 import { renderMessage } from '../domain/template/render-message.ts';
 import { waMessageId } from '../domain/wa-message-id.ts';
-import type { MessagePart } from '../drivers/driver.ts';
+import { type MessagePart, partsOfOneMessage } from '../drivers/driver.ts';
 import type { Store } from '../store/store.ts';
 import type { SenderSessions } from './sender-sessions.ts';
 
@@ -86,7 +86,7 @@ export async function testSend(
     });
   }
   let sent = 0;
-  for (const part of parts) {
+  for (const part of partsOfOneMessage(parts)) {
     const result = await session.driver.send(part);
     if (!result.ok) {
       await store.queue.settleDirect(

@@ -32,6 +32,8 @@ export class MessageDelivery {
   readonly #deps: MessageDeliveryDeps;
   /** `sender to id` of every message delivered, for deduplication. */
   #delivered = new Set<string>();
+  /** `sender to message` of every message a recipient answered: one reply per message. */
+  #answered = new Set<string>();
 
   constructor(deps: MessageDeliveryDeps) {
     this.#deps = deps;
@@ -130,6 +132,7 @@ export class MessageDelivery {
 
   clear(): void {
     this.#delivered.clear();
+    this.#answered.clear();
   }
 
   /**
@@ -137,7 +140,7 @@ export class MessageDelivery {
    * engine may be waiting on them); a scripted reply only for a first delivery.
    */
   #scheduleReceipts(account: SenderAccount, part: NetworkSend, firstDelivery: boolean): void {
-    const { clock, random, timers, replies } = this.#deps;
+    const { clock, random, timers } = this.#deps;
     const { receipts } = this.#deps.settings();
     timers.after(drawMs(random, receipts.deliveredAfterMs), () => {
       account.events.append({ type: 'receipt', messageId: part.ref, status: 'delivered', at: clock.now() });
@@ -146,10 +149,24 @@ export class MessageDelivery {
           account.events.append({ type: 'receipt', messageId: part.ref, status: 'read', at: clock.now() });
         });
       }
-      const reply = firstDelivery ? replies.answer(part.to, part.text ?? '', random) : null;
+      const reply = firstDelivery ? this.#answer(account.phone, part) : null;
       if (reply !== null)
         timers.after(reply.afterMs, () => this.inbound(account, part.to, reply.text, part.ref, 'reply'));
     });
+  }
+
+  /**
+   * A person answers a message once, though it came in parts (a text, then an image): the
+   * first part delivered that a rule matches gets the reply, and no other part of that
+   * message does. A repeat of an answered message (delivered again without dedup) is not
+   * answered again.
+   */
+  #answer(sender: string, part: NetworkSend): { text: string; afterMs: number } | null {
+    const key = `${sender} ${part.to} ${part.partOf ?? part.ref}`;
+    if (this.#answered.has(key)) return null;
+    const reply = this.#deps.replies.answer(part.to, part.text ?? '', this.#deps.random);
+    if (reply !== null) this.#answered.add(key);
+    return reply;
   }
 }
 

@@ -4,10 +4,12 @@ import type { MessagePart, SendError } from '../driver.ts';
  * One part as a sender hands it to the network. `id` is the WhatsApp message id when the
  * driver chooses it (custom ids); without it the network makes one up, as WhatsApp does.
  * `ref` is the driver's own reference (Kurir's part id): receipts and replies name it.
+ * `partOf` is the `ref` of the first part when the message was sent in several parts.
  */
 export interface NetworkSend {
   id?: string;
   ref: string;
+  partOf?: string;
   to: string;
   type: MessagePart['type'];
   text?: string;

@@ -94,6 +94,7 @@ export class SimulatorDriver implements Driver {
     return this.#link.send(this.#sender, {
       ...(this.capabilities.idempotentIds ? { id: part.id } : {}),
       ref: part.id,
+      ...(part.partOf === undefined ? {} : { partOf: part.partOf }),
       to: part.to,
       type: part.type,
       ...(part.text === undefined ? {} : { text: part.text }),

@@ -75,6 +75,7 @@ export const SendBody = Type.Object(
   {
     id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     ref: Type.String({ minLength: 1, maxLength: 200 }),
+    partOf: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     to: Type.String({ maxLength: 40 }),
     type: Type.Union(partTypes.map((t) => Type.Literal(t))),
     text: Type.Optional(Text),

@@ -56,6 +56,36 @@ test('a repeated message does not get a second reply', async () => {
   assert.equal(inbound(events).length, 1);
 });
 
+test('a message sent in parts gets one reply, to the first part delivered that a rule matches', async () => {
+  const { network, clock, connected, events } = networkFixture({
+    receipts: { deliveredAfterMs: [100, 100] },
+  });
+  connected();
+  network.addReplyRule({ pattern: 'menu', reply: 'thanks' });
+  network.addReplyRule({ reply: 'STOP' });
+  const image = (ref: string, to: string, caption: string, partOf: string) => ({
+    id: ref,
+    ref,
+    partOf,
+    to,
+    type: 'image' as const,
+    text: caption,
+    media: { url: 'https://example.com/menu.png' },
+  });
+  await network.send(SENDER, { ...text('m1', ALICE, 'Hello'), partOf: 'm1' });
+  await network.send(SENDER, image('m1-2', ALICE, 'Our menu', 'm1'));
+  await network.send(SENDER, image('m1-3', ALICE, 'The menu again', 'm1'));
+  await network.send(SENDER, image('m2', BOB, 'Our menu', 'm2'));
+  await network.send(SENDER, { ...text('m2-2', BOB, 'Hello'), partOf: 'm2' });
+  clock.advance(60_000);
+  assert.deepEqual(
+    inbound(events)
+      .map((i) => `${i.from === ALICE ? 'alice' : 'bob'}:${i.inReplyTo}:${i.text}`)
+      .sort(),
+    ['alice:m1:STOP', 'bob:m2:thanks'],
+  );
+});
+
 test('a reply with a probability answers about that share of messages', async () => {
   const { network, clock, connected, events } = networkFixture();
   connected();

@@ -177,6 +177,29 @@ test('reply rules answer, inbound messages are injected, and both are recorded',
   assert.deepEqual((await sim.call('GET', '/replies')).body.rules, []);
 });
 
+test('the parts of one message come over the link as such and get one reply', async () => {
+  await using sim = await server();
+  await sim.call('POST', '/senders', { phone: SENDER, autoPair: true });
+  await sim.call('POST', `/link/senders/${at(SENDER)}/connect`, {});
+  await sim.call('POST', '/replies', { reply: 'STOP' });
+  const text = { id: 'm1', ref: 'm1', partOf: 'm1', to: ALICE, type: 'text', text: 'Hello' };
+  const image = {
+    ...text,
+    id: 'm1-2',
+    ref: 'm1-2',
+    type: 'image',
+    media: { url: 'https://example.com/a.png' },
+  };
+  assert.equal((await sim.call('POST', `/link/senders/${at(SENDER)}/send`, text)).body.ok, true);
+  assert.equal((await sim.call('POST', `/link/senders/${at(SENDER)}/send`, image)).body.ok, true);
+  sim.clock.advance(100);
+  const { body } = await sim.call('GET', '/records/inbound');
+  assert.deepEqual(
+    body.inbound.map((r: { from: string; text: string }) => [r.from, r.text]),
+    [[ALICE, 'STOP']],
+  );
+});
+
 test('typing and number checks go through the link and show in the records', async () => {
   await using sim = await server();
   await sim.call('POST', '/senders', { phone: SENDER, autoPair: true });

@@ -6,9 +6,8 @@ import { newId } from './domain/id.ts';
 import { defaultRetryPolicy } from './domain/retry-policy.ts';
 import type { Attachment } from './domain/template.ts';
 import { SimulatorNetwork } from './drivers/simulator/simulator-network.ts';
-import { ensureDefaultWorkspace } from './engine/api-keys.ts';
 import { ContactImporter } from './engine/contact-import/contact-importer.ts';
-import { addDemoSender } from './engine/demo-sender.ts';
+import { ensureDefaultWorkspace } from './engine/create-workspace.ts';
 import { KurirDriverFactory } from './engine/driver-factory.ts';
 import { Engine } from './engine/engine.ts';
 import { FileStorage } from './store/file-storage.ts';
@@ -91,15 +90,15 @@ async function main(): Promise<void> {
     log: log.child({ component: 'contact-import' }),
     uploadLimitBytes: config.KURIR_UPLOAD_LIMIT_BYTES,
   });
-  const { workspace, secret } = await ensureDefaultWorkspace(
-    { store, clock, random, newId: ids },
-    config.KURIR_DEFAULT_COUNTRY ?? null,
-  );
   const simulator =
     config.KURIR_SIMULATOR === 'on'
       ? new SimulatorNetwork({ clock, random, log: log.child({ component: 'simulator' }) })
       : null;
-  if (secret !== null && simulator !== null) await addDemoSender({ store, clock, newId: ids }, workspace.id);
+  const { secret } = await ensureDefaultWorkspace(
+    { store, clock, random, newId: ids },
+    config.KURIR_DEFAULT_COUNTRY ?? null,
+    { simulator: simulator !== null },
+  );
   const mediaUrl = (a: Pick<Attachment, 'url' | 'fileId'>, workspaceId: string) =>
     a.url ?? files.path(workspaceId, a.fileId ?? '');
   const engine = new Engine({

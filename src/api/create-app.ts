@@ -119,6 +119,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       requireApiKey(v1, deps);
+      // Senders another process stored (`kurir workspace create`) get their session here.
+      v1.addHook('onRequest', async (request) => deps.engine.sessions.adoptWorkspace(request.workspace.id));
       const common = { store: deps.store, clock: deps.clock, newId: deps.newId };
       await v1.register(workspaceRoutes, { store: deps.store });
       await v1.register(keyRoutes, { ...common, random: deps.random });

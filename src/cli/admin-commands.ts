@@ -1,8 +1,9 @@
-import { loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { newId } from '../domain/id.ts';
 import { isCountryCode } from '../domain/phone.ts';
 import type { Workspace } from '../domain/workspace.ts';
 import { createApiKey, revokeApiKey } from '../engine/api-keys.ts';
+import { createWorkspace } from '../engine/create-workspace.ts';
 import { openStore, storeLocation } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { SystemClock } from '../system/system-clock.ts';
@@ -19,12 +20,12 @@ type Command = (args: string[], options: Options) => Promise<void>;
  * losing every key (see docs/architecture.md).
  */
 async function withStore<T>(
-  fn: (deps: { store: Store; clock: SystemClock; random: SystemRandom }) => Promise<T>,
+  fn: (deps: { store: Store; clock: SystemClock; random: SystemRandom; config: Config }) => Promise<T>,
 ) {
   const config = loadConfig();
   const store = await openStore(storeLocation(config.DATABASE_URL, config.DATA_DIR, 2));
   try {
-    return await fn({ store, clock: new SystemClock(), random: new SystemRandom() });
+    return await fn({ store, clock: new SystemClock(), random: new SystemRandom(), config });
   } finally {
     await store.close();
   }
@@ -58,24 +59,26 @@ export const adminCommands: Record<string, Command> = {
     }),
 
   'workspace create': ([name], options) =>
-    withStore(async ({ store, clock, random }) => {
+    withStore(async ({ store, clock, random, config }) => {
       if (!name) throw new CliError('workspace create needs a name');
       const country = options.country?.toUpperCase() ?? null;
       if (country !== null && !isCountryCode(country))
         throw new CliError(`${options.country} is not a country code`);
       const ids = (p: string) => newId(p, clock.now(), random);
-      const result = await store.transaction(async (tx) => {
-        const workspace = await tx.workspaces.create({
-          id: ids('ws'),
-          name,
-          defaultCountry: country,
-          createdAt: clock.now(),
-        });
-        const key = await createApiKey({ store: tx, clock, random, newId: ids }, workspace.id, 'default');
-        return { workspace, secret: key.secret };
-      });
+      // The server this database belongs to runs the built-in simulator when its
+      // KURIR_SIMULATOR says so; this command reads the same setting.
+      const { workspace, secret, demoSender } = await store.transaction((tx) =>
+        createWorkspace(
+          { store: tx, clock, random, newId: ids },
+          { name, defaultCountry: country, simulator: config.KURIR_SIMULATOR === 'on' },
+        ),
+      );
+      const simulated =
+        demoSender === null
+          ? ''
+          : `simulator sender ${demoSender.id} (${String(demoSender.config.phone)}), paired when the server connects it\n`;
       process.stdout.write(
-        `workspace ${result.workspace.id} created\nAPI key: ${result.secret}\n(shown once; keep it safe)\n`,
+        `workspace ${workspace.id} created\n${simulated}API key: ${secret}\n(shown once; keep it safe)\n`,
       );
     }),
 

@@ -4,7 +4,6 @@ import type { Clock } from '../domain/clock.ts';
 import { KurirError } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { Random } from '../domain/random.ts';
-import type { Workspace } from '../domain/workspace.ts';
 import type { Store } from '../store/store.ts';
 
 export interface KeyDeps {
@@ -51,27 +50,5 @@ export async function revokeApiKey(
       throw new KurirError('key.last_key', 'Create another key before revoking the last one');
     }
     await tx.apiKeys.revoke(workspaceId, id, deps.clock.now());
-  });
-}
-
-/**
- * First start: makes the default workspace and its first key when the store has no
- * workspace. Returns the new secret, or null when the store was already set up.
- */
-export async function ensureDefaultWorkspace(
-  deps: KeyDeps,
-  defaultCountry: string | null,
-): Promise<{ workspace: Workspace; secret: string | null }> {
-  return deps.store.transaction(async (tx) => {
-    const existing = await tx.workspaces.list();
-    if (existing[0] !== undefined) return { workspace: existing[0], secret: null };
-    const workspace = await tx.workspaces.create({
-      id: deps.newId('ws'),
-      name: 'Default',
-      defaultCountry,
-      createdAt: deps.clock.now(),
-    });
-    const { secret } = await createApiKey({ ...deps, store: tx }, workspace.id, 'default');
-    return { workspace, secret };
   });
 }

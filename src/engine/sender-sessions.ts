@@ -47,6 +47,8 @@ export class SenderSessions {
   readonly #deps: SenderSessionsDeps;
   readonly #sessions = new Map<string, { session: SenderSession; unsubscribe: () => void }>();
   readonly #changeListeners = new Set<(sender: Sender) => void>();
+  /** Workspaces whose stored senders all have a session here (or were tried). */
+  readonly #adopted = new Map<string, Promise<void>>();
   #messageHandler: MessageEventHandler = async () => {};
 
   constructor(deps: SenderSessionsDeps) {
@@ -70,12 +72,30 @@ export class SenderSessions {
   /** Every stored sender gets its driver back and reconnects (sessions survive restarts). */
   async restoreAll(): Promise<void> {
     for (const sender of await this.#deps.store.senders.all()) {
-      try {
-        await this.open(sender);
-      } catch (error) {
-        this.#deps.log.error({ err: error, senderId: sender.id }, 'could not restore sender session');
-      }
+      this.#adopted.set(sender.workspaceId, Promise.resolve());
+      await this.#restore(sender);
     }
+  }
+
+  /**
+   * Opens the stored senders of a workspace that have no session in this process, once per
+   * workspace. The server opens every sender at start-up and every one its API adds; what
+   * it misses is a sender another process stored since: `kurir workspace create` writes to
+   * the database directly and gives the new workspace its simulator sender. The API asks
+   * on each workspace's first request, before the request can need the sender.
+   */
+  adoptWorkspace(workspaceId: string): Promise<void> {
+    const known = this.#adopted.get(workspaceId);
+    if (known !== undefined) return known;
+    const adopting = (async () => {
+      for (const sender of await this.#deps.store.senders.list(workspaceId)) {
+        if (!this.#sessions.has(sender.id)) await this.#restore(sender);
+      }
+    })();
+    this.#adopted.set(workspaceId, adopting);
+    // A failed read is asked again by the next request rather than remembered.
+    adopting.catch(() => this.#adopted.delete(workspaceId));
+    return adopting;
   }
 
   /** Creates (or replaces) the driver of a sender and connects it unless it needs a person. */
@@ -114,6 +134,15 @@ export class SenderSessions {
 
   async [Symbol.asyncDispose](): Promise<void> {
     for (const id of [...this.#sessions.keys()]) await this.close(id);
+  }
+
+  /** Opens a stored sender; one that cannot open is logged and left for `open` to retry. */
+  async #restore(sender: Sender): Promise<void> {
+    try {
+      await this.open(sender);
+    } catch (error) {
+      this.#deps.log.error({ err: error, senderId: sender.id }, 'could not restore sender session');
+    }
   }
 
   /** Resolves once the event's effect is stored: the driver acknowledges it then. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Sender, SenderConnection, SenderDriverKind } from '../domain/sender.ts';
 import { type Db, readJson, type SenderTable, writeJson } from './database.ts';
 
@@ -88,6 +89,25 @@ export class SenderRepository {
   async all(): Promise<Sender[]> {
     const rows = await this.#db.selectFrom('senders').selectAll().orderBy('id').execute();
     return rows.map(toSender);
+  }
+
+  /**
+   * Which of these numbers a sender of any workspace has, as the number its driver reported
+   * or as the `phone` of its config (a simulator sender that never connected has only that).
+   */
+  async phonesInUse(phones: readonly string[]): Promise<Set<string>> {
+    if (phones.length === 0) return new Set();
+    // `->>` with a key reads a text value from PostgreSQL's jsonb and SQLite's JSON text alike.
+    const configPhone = sql<string | null>`config ->> 'phone'`;
+    const rows = await this.#db
+      .selectFrom('senders')
+      .select(['phone', configPhone.as('config_phone')])
+      .where((eb) => eb.or([eb('phone', 'in', phones), eb(configPhone, 'in', phones)]))
+      .execute();
+    const wanted = new Set(phones);
+    return new Set(
+      rows.flatMap((r) => [r.phone, r.config_phone]).filter((p): p is string => p !== null && wanted.has(p)),
+    );
   }
 
   async update(workspaceId: string, id: string, patch: SenderPatch, now: number): Promise<Sender | null> {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { isE164 } from '../domain/phone.ts';
 import type { MsRange } from '../drivers/simulator/network-settings.ts';
+import type { ReplyRule } from '../drivers/simulator/reply-rules.ts';
 import { SimulatorNetwork, type SimulatorNetworkOptions } from '../drivers/simulator/simulator-network.ts';
 import { createSimulatorServer } from '../drivers/simulator/simulator-server.ts';
 import { createLogger } from '../system/logger.ts';
@@ -22,6 +24,9 @@ Usage: kurir simulator [options]
   --read-after <ms|min-max>   delay of read receipts after delivery (default 1000-8000)
   --no-read                   recipients never send read receipts
   --ban-after <n>/<ms>        ban a sender that gets more than n sends accepted within ms
+  --reply <phone>=<text>      the recipient <phone> answers every message with <text>, e.g.
+                              --reply '+5511987654321=STOP'; * for every recipient
+                              (--reply '*=STOP'); repeatable, the first rule that fits answers
   --log-level <level>         default info
 
 Prints "Simulator listening on http://…" once it accepts connections; stops on SIGINT/SIGTERM.
@@ -54,6 +59,15 @@ function banThreshold(value: string | undefined) {
   return { maxSends: Number(match[1]), windowMs: Number(match[2]) };
 }
 
+function replyRule(value: string): ReplyRule {
+  const at = value.indexOf('=');
+  const who = value.slice(0, Math.max(at, 0)).trim();
+  const reply = value.slice(at + 1);
+  if (at < 0 || reply.trim() === '' || (who !== '*' && !isE164(who)))
+    throw new CliError(`--reply takes <phone>=<text> or *=<text>, e.g. '+5511987654321=STOP' (got ${value})`);
+  return who === '*' ? { reply } : { recipients: [who], reply };
+}
+
 function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -71,6 +85,7 @@ function parse(argv: string[]) {
       'delivered-after': { type: 'string' },
       'read-after': { type: 'string' },
       'ban-after': { type: 'string' },
+      reply: { type: 'string', multiple: true },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -84,6 +99,7 @@ function parse(argv: string[]) {
   const failureRate = fraction('failure-rate', values['failure-rate']);
   const ban = banThreshold(values['ban-after']);
   const unregistered = fraction('unregistered-fraction', values['unregistered-fraction']);
+  const replies = (values.reply ?? []).map(replyRule);
   const options: SimulatorNetworkOptions = {
     dedup: values.dedup,
     autoPair: values['auto-pair'],
@@ -97,6 +113,7 @@ function parse(argv: string[]) {
       ...(ban === undefined ? {} : { banThreshold: ban }),
     },
     ...(unregistered === undefined ? {} : { unregisteredFraction: unregistered }),
+    replies,
   };
   return { help: values.help === true, port, host: values.host, logLevel: values['log-level'], options };
 }

@@ -36,6 +36,8 @@ export interface SimulatorNetworkOptions {
   unregisteredFraction?: number;
   receipts?: Partial<ReceiptSettings>;
   faults?: Partial<FaultSettings>;
+  /** Reply rules the network starts with, and gets back after a reset. */
+  replies?: readonly ReplyRule[];
 }
 
 /**
@@ -242,6 +244,7 @@ export class SimulatorNetwork {
     this.#receipts = mergeReceipts(defaultReceipts, o.receipts ?? {});
     this.#faults = mergeFaults(defaultFaults, o.faults ?? {});
     this.numbers.setUnregisteredFraction(o.unregisteredFraction ?? 0);
+    for (const rule of o.replies ?? []) this.replies.add(rule);
   }
 
   #ensure(phone: string): SenderAccount {

@@ -60,3 +60,30 @@ test('kurir simulator refuses a malformed option and says which', async () => {
   assert.equal(code, 2);
   assert.match(output, /--latency takes milliseconds or min-max/);
 });
+
+test('kurir simulator --reply scripts recipients: one number, or every one with *', async () => {
+  const sim = startNode(
+    'src/cli/main.ts',
+    ['simulator', '--port', '0', '--auto-pair', '--reply', `${ALICE}=STOP`, '--reply', '*=Who is this?'],
+    {},
+  );
+  try {
+    const [, url = ''] = await sim.waitFor(/Simulator listening on (http:\/\/\S+)/);
+    const { rules } = await (await fetch(`${url}/replies`)).json();
+    assert.deepEqual(rules, [{ recipients: [ALICE], reply: 'STOP' }, { reply: 'Who is this?' }]);
+    // The rules are the network's as built: a reset brings them back.
+    assert.equal((await fetch(`${url}/reset`, { method: 'POST' })).status, 204);
+    assert.equal((await (await fetch(`${url}/replies`)).json()).rules.length, 2);
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  assert.equal(await sim.exited, 0, sim.output());
+});
+
+test('kurir simulator refuses a --reply without a number or a text', async () => {
+  for (const bad of ['STOP', '+49 151=STOP', `${ALICE}=`]) {
+    const { code, output } = await runNode('src/cli/main.ts', ['simulator', '--reply', bad], {});
+    assert.equal(code, 2, output);
+    assert.match(output, /--reply takes <phone>=<text> or \*=<text>/);
+  }
+});

@@ -164,7 +164,7 @@ export class MessageDelivery {
   #answer(sender: string, part: NetworkSend): { text: string; afterMs: number } | null {
     const key = `${sender} ${part.to} ${part.partOf ?? part.ref}`;
     if (this.#answered.has(key)) return null;
-    const reply = this.#deps.replies.answer(part.to, part.text ?? '', this.#deps.random);
+    const reply = this.#deps.replies.answer(sender, part.to, part.text ?? '', this.#deps.random);
     if (reply !== null) this.#answered.add(key);
     return reply;
   }

@@ -43,7 +43,7 @@ export function drawMs(random: Random, range: MsRange): number {
 }
 
 function invalid(what: string, reason: string): never {
-  throw new SimulatorError('simulator.invalid_request', `${what} ${reason}`);
+  throw new SimulatorError('simulator.invalid_request', `${what} ${reason}`, what);
 }
 
 function checkRange(what: string, range: MsRange | null): void {

@@ -14,6 +14,8 @@ export interface ReplyRule {
   pattern?: string;
   /** Only messages to these recipients. */
   recipients?: string[];
+  /** Only messages from these senders (their numbers). */
+  senders?: string[];
   /** The reply's text, e.g. `STOP`. */
   reply: string;
   /** Delay after delivery; a number or a [min, max] range. Default 0. */
@@ -44,9 +46,15 @@ export class ReplyRules {
     return this.#rules.map((c) => c.rule);
   }
 
-  /** The reply a recipient sends to `text`, and when, or null. */
-  answer(to: string, text: string, random: Random): { text: string; afterMs: number } | null {
+  /** Removes the rules `which` picks; the others keep their order. */
+  removeWhere(which: (rule: ReplyRule) => boolean): void {
+    this.#rules = this.#rules.filter((c) => !which(c.rule));
+  }
+
+  /** The reply the recipient `to` sends to `text` from `sender`, and when, or null. */
+  answer(sender: string, to: string, text: string, random: Random): { text: string; afterMs: number } | null {
     for (const { rule, test, range } of this.#rules) {
+      if (rule.senders !== undefined && !rule.senders.includes(sender)) continue;
       if (rule.recipients !== undefined && !rule.recipients.includes(to)) continue;
       if (!test(text)) continue;
       if (rule.probability !== undefined && random.next() >= rule.probability) continue;
@@ -58,7 +66,7 @@ export class ReplyRules {
 
 function compile(rule: ReplyRule): Compiled {
   if (typeof rule.reply !== 'string' || rule.reply === '')
-    throw new SimulatorError('simulator.invalid_request', 'reply must be a non-empty text');
+    throw new SimulatorError('simulator.invalid_request', 'reply must be a non-empty text', 'reply');
   if (rule.probability !== undefined) checkFraction('probability', rule.probability);
   const after = rule.afterMs ?? 0;
   const range: MsRange = typeof after === 'number' ? [after, after] : after;
@@ -66,13 +74,18 @@ function compile(rule: ReplyRule): Compiled {
     throw new SimulatorError(
       'simulator.invalid_request',
       'afterMs must be >= 0 (or [min, max] with min <= max)',
+      'afterMs',
     );
   let regex: RegExp | null = null;
   if (rule.pattern !== undefined) {
     try {
       regex = new RegExp(rule.pattern, 'i');
     } catch (error) {
-      throw new SimulatorError('simulator.invalid_request', `pattern is not a regular expression: ${error}`);
+      throw new SimulatorError(
+        'simulator.invalid_request',
+        `pattern is not a regular expression: ${error}`,
+        'pattern',
+      );
     }
   }
   const exact = rule.match?.trim().toLowerCase();

@@ -7,6 +7,7 @@ import {
   FaultsBody,
   FractionBody,
   InboundBody,
+  InboundToBody,
   PhoneParams,
   PhonesBody,
   ReasonBody,
@@ -67,6 +68,12 @@ export const simulatorAdminRoutes: FastifyPluginAsyncTypebox<{ network: Simulato
       return { id: network.receive(from, request.params.phone, text, inReplyTo ?? null) };
     },
   );
+
+  app.post('/inbound', { schema: { body: InboundToBody } }, async (request, reply) => {
+    const { from, to, text, inReplyTo } = request.body;
+    reply.code(201);
+    return { id: network.receive(from, to, text, inReplyTo ?? null) };
+  });
 
   app.get('/numbers/:phone', { schema: { params: PhoneParams } }, async (request) => {
     const { phone } = request.params;

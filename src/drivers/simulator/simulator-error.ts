@@ -18,11 +18,14 @@ export type SimulatorErrorCode = keyof typeof simulatorErrorCodes;
 export class SimulatorError extends Error {
   readonly code: SimulatorErrorCode;
   readonly status: number;
+  /** The field of the request at fault, when one is (`pattern`, `afterMs`…). */
+  readonly field: string | undefined;
 
-  constructor(code: SimulatorErrorCode, message: string) {
+  constructor(code: SimulatorErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'SimulatorError';
     this.code = code;
     this.status = simulatorErrorCodes[code];
+    this.field = field;
   }
 }

@@ -23,6 +23,18 @@ export const InboundBody = Type.Object(
   { from: Phone, text: Text, inReplyTo: Type.Optional(Type.String({ maxLength: 200 })) },
   strict,
 );
+/** `POST /inbound`: the same, with the sender named in the body. */
+export const InboundToBody = Type.Object(
+  {
+    from: { ...Phone, description: 'The simulated person writing, E.164' },
+    to: { ...Phone, description: 'The number of the sender written to' },
+    text: Text,
+    inReplyTo: Type.Optional(
+      Type.String({ maxLength: 200, description: 'The id of the message this one answers' }),
+    ),
+  },
+  strict,
+);
 
 export const PhonesBody = Type.Object({ phones: Phones }, strict);
 export const FractionBody = Type.Object({ fraction: Fraction }, strict);
@@ -52,12 +64,28 @@ export const ReceiptsBody = Type.Object(
 
 export const ReplyRuleBody = Type.Object(
   {
-    match: Type.Optional(Type.String({ maxLength: 1000 })),
-    pattern: Type.Optional(Type.String({ maxLength: 1000 })),
-    recipients: Type.Optional(Phones),
-    reply: Type.String({ minLength: 1, maxLength: 4096 }),
-    afterMs: Type.Optional(Type.Union([Ms, Range])),
-    probability: Type.Optional(Fraction),
+    match: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: 'Only messages whose text (or caption) is exactly this, ignoring case and outer spaces',
+      }),
+    ),
+    pattern: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: 'Only messages whose text matches this regular expression',
+      }),
+    ),
+    recipients: Type.Optional({ ...Phones, description: 'Only messages to these numbers (default: anyone)' }),
+    senders: Type.Optional({ ...Phones, description: 'Only messages from these senders' }),
+    reply: Type.String({ minLength: 1, maxLength: 4096, description: "The recipient's answer, e.g. STOP" }),
+    afterMs: Type.Optional(
+      Type.Union([Ms, Range], { description: 'Delay after delivery: milliseconds or [min, max]; default 0' }),
+    ),
+    probability: Type.Optional({
+      ...Fraction,
+      description: 'Chance that a matching message is answered; default 1',
+    }),
   },
   strict,
 );

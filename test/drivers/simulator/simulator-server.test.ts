@@ -165,12 +165,18 @@ test('reply rules answer, inbound messages are injected, and both are recorded',
   sim.clock.advance(15);
   const injected = await sim.call('POST', `/senders/${at(SENDER)}/inbound`, { from: BOB, text: 'hi' });
   assert.equal(injected.status, 201);
+  // The same with the sender in the body, as Kurir's own /simulator/inbound takes it.
+  const sent = await sim.call('POST', '/inbound', { from: BOB, to: SENDER, text: 'still there?' });
+  assert.equal(sent.status, 201);
+  assert.match(sent.body.id, /^SIMIN/);
+  assert.equal((await sim.call('POST', '/inbound', { from: BOB, to: ALICE, text: 'x' })).status, 404);
   const { body } = await sim.call('GET', '/records/inbound');
   assert.deepEqual(
     body.inbound.map((r: { from: string; text: string; source: string }) => [r.from, r.text, r.source]),
     [
       [ALICE, 'STOP', 'reply'],
       [BOB, 'hi', 'injected'],
+      [BOB, 'still there?', 'injected'],
     ],
   );
   assert.equal((await sim.call('DELETE', '/replies')).status, 204);

@@ -70,7 +70,9 @@ export const configSchema = z.object({
   KURIR_SIMULATOR: z
     .enum(['on', 'off'])
     .default('on')
-    .describe('Run the built-in simulated WhatsApp network, with a ready sender in a new workspace'),
+    .describe(
+      'Run the built-in simulated WhatsApp network: a paired sender in each new workspace, and its controls under `/simulator/`',
+    ),
   KURIR_SEND_ATTEMPTS: z.coerce
     .number()
     .int()

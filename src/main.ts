@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     newId: ids,
     log,
     version,
+    simulator,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();

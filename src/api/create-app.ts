@@ -10,8 +10,10 @@ import { KurirError } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { Random } from '../domain/random.ts';
 import type { Attachment } from '../domain/template.ts';
+import type { SimulatorNetwork } from '../drivers/simulator/simulator-network.ts';
 import type { ContactImporter } from '../engine/contact-import/contact-importer.ts';
 import type { Engine } from '../engine/engine.ts';
+import { SimulatorControls } from '../engine/simulator-controls.ts';
 import type { FileStorage } from '../store/file-storage.ts';
 import type { Store } from '../store/store.ts';
 import { requireApiKey } from './auth.ts';
@@ -30,6 +32,7 @@ import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { BaileysConfig, CloudApiConfig, SenderSchema, SimulatorConfig } from './routes/sender-schemas.ts';
 import { senderRoutes } from './routes/senders.ts';
+import { simulatorRoutes } from './routes/simulator.ts';
 import { SuppressionSchema, suppressionRoutes } from './routes/suppressions.ts';
 import { TemplateSchema, templateRoutes } from './routes/templates.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
@@ -46,6 +49,8 @@ export interface AppDeps {
   newId: IdFactory;
   log: Logger;
   version?: string;
+  /** The built-in simulated network; absent or null when the server runs without one. */
+  simulator?: SimulatorNetwork | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -116,11 +121,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { store: deps.store, clock: deps.clock });
   await app.register(cloudApiWebhookRoutes, { store: deps.store, engine: deps.engine });
+  /** What every route with an API key does first: find the key's workspace, open its senders. */
+  const authenticate = (scope: FastifyInstance) => {
+    requireApiKey(scope, deps);
+    // Senders another process stored (`kurir workspace create`) get their session here.
+    scope.addHook('onRequest', async (request) => deps.engine.sessions.adoptWorkspace(request.workspace.id));
+  };
   await app.register(
     async (v1) => {
-      requireApiKey(v1, deps);
-      // Senders another process stored (`kurir workspace create`) get their session here.
-      v1.addHook('onRequest', async (request) => deps.engine.sessions.adoptWorkspace(request.workspace.id));
+      authenticate(v1);
       const common = { store: deps.store, clock: deps.clock, newId: deps.newId };
       await v1.register(workspaceRoutes, { store: deps.store });
       await v1.register(keyRoutes, { ...common, random: deps.random });
@@ -144,5 +153,16 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  const network = deps.simulator ?? null;
+  if (network !== null) {
+    const controls = new SimulatorControls({ store: deps.store, network });
+    await app.register(
+      async (scope) => {
+        authenticate(scope);
+        await scope.register(simulatorRoutes, { controls });
+      },
+      { prefix: '/simulator' },
+    );
+  }
   return app;
 }

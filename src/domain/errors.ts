@@ -40,6 +40,13 @@ export const errorCatalogue = {
   'message.not_found': { status: 404, title: 'No such message' },
   'webhook.forbidden': { status: 403, title: 'The webhook verify token does not match' },
   'webhook.bad_signature': { status: 401, title: 'The webhook signature does not match' },
+  'simulator.unknown_sender': {
+    status: 422,
+    title: "Not the number of one of the workspace's simulator senders",
+  },
+  'simulator.no_sender': { status: 409, title: 'The workspace has no sender on the built-in simulator' },
+  'simulator.invalid_rule': { status: 422, title: 'The reply rule cannot be used' },
+  'simulator.not_pairing': { status: 409, title: 'The sender is not waiting to be paired' },
   'server.unavailable': { status: 503, title: 'A dependency is unavailable' },
   'server.internal': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -53,6 +53,8 @@ export async function createTestApp(
     fetchMedia?: (url: string, limitBytes: number) => Promise<Buffer>;
     /** Baileys senders get sockets from here: a fake WhatsApp. */
     baileysSocket?: MakeSocket;
+    /** Serve the built-in simulator's routes (`/simulator/…`), as `KURIR_SIMULATOR=on` does; default true. */
+    simulatorRoutes?: boolean;
   } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(options.backend ?? 'sqlite');
@@ -97,6 +99,7 @@ export async function createTestApp(
     random,
     newId: ids,
     log,
+    simulator: options.simulatorRoutes === false ? null : network,
   });
   await app.ready();
   return {

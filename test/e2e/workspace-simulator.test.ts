@@ -51,6 +51,15 @@ test('every workspace gets a simulator sender with its own number: at first star
     const [now] = await senders(otherKey);
     assert.equal(now?.status, 'connected');
     assert.equal(now?.phone, second.config.phone);
+    // Its simulator answers to its key, for its own number only.
+    const write = (k: string, to: string) =>
+      fetch(`${url}/simulator/inbound`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '+5511987654321', to, text: 'Olá!' }),
+      });
+    assert.equal((await write(otherKey, second.config.phone)).status, 201);
+    assert.equal((await write(otherKey, first.config.phone)).status, 422);
 
     const plain = await runNode('src/cli/main.ts', ['workspace', 'create', 'No simulator'], {
       ...env,

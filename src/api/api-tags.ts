@@ -60,6 +60,12 @@ export const apiTags = [
     description: "The workspace's API keys. A key's secret is shown once, when it is created.",
   },
   {
+    name: 'simulator',
+    description:
+      "The built-in simulated WhatsApp network, steered with the workspace's key: scripted replies, people " +
+      "writing in, what recipients received, and the phone's side of pairing. Absent with `KURIR_SIMULATOR=off`.",
+  },
+  {
     name: 'webhooks',
     description:
       'Where Meta delivers statuses and inbound messages for Cloud API senders. No API key: the verify token ' +

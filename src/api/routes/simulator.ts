@@ -9,7 +9,8 @@ import {
   ReplyRuleBody,
 } from '../../drivers/simulator/simulator-schemas.ts';
 import type { SimulatorControls } from '../../engine/simulator-controls.ts';
-import { Nullable, oneOf, problems } from '../common-schemas.ts';
+import { Nullable, oneOf } from '../common-schemas.ts';
+import { noContent, operation, reply } from '../operation.ts';
 
 export interface SimulatorRoutesOptions {
   controls: SimulatorControls;
@@ -139,21 +140,20 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app,
   { controls },
 ) => {
-  const tags = ['simulator'];
-
   app.post(
     '/replies',
     {
-      schema: {
+      schema: operation({
         operationId: 'addSimulatorReplyRule',
-        tags,
+        tags: ['simulator'],
         summary: 'Script how simulated recipients answer your senders',
         description:
           "A rule answers messages from the workspace's simulator senders only: those in `senders`, or every " +
           'one the workspace has when the rule is added.',
         body: ReplyRule,
-        response: { 201: Rules, ...problems(400, 401, 409, 422) },
-      },
+        response: { 201: reply("The workspace's rules, the new one last", Rules) },
+        errors: ['simulator.no_sender', 'simulator.unknown_sender', 'simulator.invalid_rule'],
+      }),
     },
     async (request, reply) => {
       const rules = await controls.addReplyRule(request.workspace.id, request.body);
@@ -164,12 +164,12 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app.get(
     '/replies',
     {
-      schema: {
+      schema: operation({
         operationId: 'listSimulatorReplyRules',
-        tags,
+        tags: ['simulator'],
         summary: "The workspace's reply rules",
-        response: { 200: Rules, ...problems(401) },
-      },
+        response: { 200: reply("The workspace's rules, in the order they are tried", Rules) },
+      }),
     },
     async (request) => rulesJson(await controls.replyRules(request.workspace.id)),
   );
@@ -177,12 +177,12 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app.delete(
     '/replies',
     {
-      schema: {
+      schema: operation({
         operationId: 'clearSimulatorReplyRules',
-        tags,
+        tags: ['simulator'],
         summary: "Remove the workspace's reply rules",
-        response: { 204: Type.Null({ description: 'Removed' }), ...problems(401) },
-      },
+        response: { 204: noContent('Removed') },
+      }),
     },
     async (request, reply) => {
       await controls.clearReplyRules(request.workspace.id);
@@ -193,14 +193,15 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app.post(
     '/inbound',
     {
-      schema: {
+      schema: operation({
         operationId: 'simulateInboundMessage',
-        tags,
+        tags: ['simulator'],
         summary: 'A simulated person writes to one of your senders, now',
         description: 'The sender gets it as an inbound message (opt-out words included), as from WhatsApp.',
         body: Inbound,
-        response: { 201: InboundId, ...problems(400, 401, 409, 422) },
-      },
+        response: { 201: reply('The sender has the message', InboundId) },
+        errors: ['simulator.unknown_sender', 'simulator.not_pairing'],
+      }),
     },
     async (request, reply) => {
       const { from, to, text, inReplyTo } = request.body;
@@ -217,13 +218,13 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app.get(
     '/records/received',
     {
-      schema: {
+      schema: operation({
         operationId: 'listSimulatorReceived',
-        tags,
+        tags: ['simulator'],
         summary: "What recipients got from the workspace's simulator senders",
         querystring: Type.Object({ to: Type.Optional({ ...Phone, description: 'Only this recipient' }) }),
-        response: { 200: Received, ...problems(400, 401) },
-      },
+        response: { 200: reply("What recipients got from the workspace's senders", Received) },
+      }),
     },
     async (request) => ({ recipients: await controls.received(request.workspace.id, request.query.to) }),
   );
@@ -231,15 +232,16 @@ export const simulatorRoutes: FastifyPluginAsyncTypebox<SimulatorRoutesOptions> 
   app.post(
     '/senders/:phone/pair',
     {
-      schema: {
+      schema: operation({
         operationId: 'pairSimulatorSender',
-        tags,
+        tags: ['simulator'],
         summary: "Complete a simulator sender's pairing, as its phone would",
         description:
           'Stands in for scanning the QR code (or typing the code) of a sender without `autoPair`.',
         params: PhoneParams,
-        response: { 200: SenderState, ...problems(400, 401, 404, 409) },
-      },
+        response: { 200: reply("The sender's account, now paired", SenderState) },
+        errors: ['sender.not_found', 'simulator.unknown_sender', 'simulator.not_pairing'],
+      }),
     },
     async (request) => controls.pair(request.workspace.id, request.params.phone),
   );

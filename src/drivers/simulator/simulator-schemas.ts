@@ -6,7 +6,11 @@ import { partTypes } from '../driver.ts';
 export const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164' });
 const Phones = Type.Array(Phone, { maxItems: 100_000 });
 const Ms = Type.Integer({ minimum: 0, maximum: 86_400_000 });
-const Range = Type.Tuple([Ms, Ms], { description: '[min, max] milliseconds' });
+// An array of two rather than a tuple: TypeBox writes tuples with `additionalItems`, which
+// JSON Schema 2020-12 (OpenAPI 3.1) no longer has.
+const Range = Type.Unsafe<[number, number]>(
+  Type.Array(Ms, { minItems: 2, maxItems: 2, description: '[min, max] milliseconds' }),
+);
 const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 const Text = Type.String({ maxLength: 65_536 });
 const strict = { additionalProperties: false } as const;

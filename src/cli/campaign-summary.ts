@@ -93,7 +93,8 @@ export function campaignDetails(c: CampaignJson): string {
     [
       'counts',
       `${counts.total} total: ${counts.sent} sent (${counts.delivered} delivered, ${counts.read} read), ` +
-        `${counts.failed} failed, ${counts.skipped} skipped, ${counts.queued} queued, ${counts.sending} sending`,
+        `${counts.failed} failed, ${counts.skipped} skipped, ${counts.cancelled} cancelled, ` +
+        `${counts.queued} queued, ${counts.sending} sending`,
     ],
     [
       'rate',

@@ -9,6 +9,7 @@ export interface ProgressView {
     read: number;
     failed: number;
     skipped: number;
+    cancelled: number;
   };
   progress: {
     percent: number;
@@ -54,6 +55,11 @@ function statusText(c: ProgressView): string {
   return c.status === 'paused' && c.pauseReason ? `paused (${c.pauseReason})` : c.status;
 }
 
+/** Cancelled messages only exist once a campaign is stopped; a line without them stays short. */
+function cancelledText(counts: ProgressView['counts']): string[] {
+  return counts.cancelled > 0 ? [`${counts.cancelled} cancelled`] : [];
+}
+
 /**
  * One line of progress, e.g.
  * `[#####...............]  25.0%  3/12 sent  2 delivered  1 read  0 failed  0 skipped  6.0/min  ETA 1m 30s  running`
@@ -68,6 +74,7 @@ export function progressLine(c: ProgressView, barWidth = 20): string {
     `${counts.read} read`,
     `${counts.failed} failed`,
     `${counts.skipped} skipped`,
+    ...cancelledText(counts),
   ];
   if (!isFinished(c.status)) {
     const r = rate(progress);
@@ -83,7 +90,10 @@ export function finalSummary(id: string, c: ProgressView): string {
   const { counts } = c;
   return (
     `Campaign ${id} ${c.status}: ${counts.sent} of ${counts.total} sent, ${counts.delivered} delivered, ` +
-    `${counts.read} read, ${counts.failed} failed, ${counts.skipped} skipped`
+    `${counts.read} read, ${counts.failed} failed, ${counts.skipped} skipped` +
+    cancelledText(counts)
+      .map((text) => `, ${text}`)
+      .join('')
   );
 }
 

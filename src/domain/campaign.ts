@@ -34,6 +34,8 @@ export interface CampaignCounts {
   read: number;
   failed: number;
   skipped: number;
+  /** Never sent because the campaign was stopped first. */
+  cancelled: number;
 }
 
 export const emptyCounts = (): CampaignCounts => ({
@@ -45,6 +47,7 @@ export const emptyCounts = (): CampaignCounts => ({
   read: 0,
   failed: 0,
   skipped: 0,
+  cancelled: 0,
 });
 
 export const senderStrategies = ['round_robin', 'least_loaded', 'sticky'] as const;

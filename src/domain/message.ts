@@ -5,9 +5,22 @@
  *     │  ▲         │
  *     │  └─retry───┤ (retryable error; next_at = backoff)
  *     │            └──► failed (permanent, attempts exhausted, or outcome unknown)
- *     └──► skipped (suppressed, invalid, duplicate, not on WhatsApp, opted out, campaign stopped)
+ *     ├──► skipped (suppressed, invalid, duplicate, not on WhatsApp, opted out)
+ *     └──► cancelled (its campaign was stopped before it was sent; reason `campaign_stopped`)
+ *
+ * `skipped` says something about the recipient, `cancelled` only about the campaign: a
+ * stopped campaign's unsent rows are kept apart so no count mixes them with opt-outs.
  */
-export const messageStates = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
+export const messageStates = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
 export type MessageState = (typeof messageStates)[number];
 
 export interface Message {
@@ -19,7 +32,7 @@ export interface Message {
   /** Position in its campaign, for order and progress. */
   seq: number;
   state: MessageState;
-  /** Skip or failure reason code (`suppressed`, `unknown_outcome`, a send error kind…). */
+  /** Skip, cancel or failure reason code (`suppressed`, `campaign_stopped`, `unknown_outcome`, a send error kind…). */
   reason: string | null;
   /** The driver's words for a failure. */
   detail: string | null;

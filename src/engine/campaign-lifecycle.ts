@@ -12,7 +12,7 @@ import type { IdFactory } from '../domain/id.ts';
 import type { MediaProbe } from '../domain/media.ts';
 import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
 import type { Sender, SenderDriverKind } from '../domain/sender.ts';
-import type { CampaignDraft } from '../store/campaigns.ts';
+import type { CampaignChange, CampaignDraft } from '../store/campaigns.ts';
 import type { Store } from '../store/store.ts';
 import type { AudienceExpander } from './audience-expander.ts';
 import {
@@ -180,22 +180,27 @@ export class CampaignLifecycle {
     return this.#get(workspaceId, id);
   }
 
-  /** Stops for good: sends under way finish, everything still queued becomes skipped. */
+  /**
+   * Stops for good: sends under way finish, everything still queued becomes `cancelled`.
+   * `campaign.stopped` is published once the rows are cancelled, with the final counts, so
+   * a client that re-reads the campaign on that event sees nothing left queued. Like the
+   * stop's other rows, the cancelled ones get no event each: a stop of 100,000 queued
+   * messages is one event, not 100,000.
+   */
   async stop(workspaceId: string, id: string): Promise<Campaign> {
     const { store, clock } = this.#deps;
     const campaign = await this.#get(workspaceId, id);
     requireMove(campaign, 'stopped', 'stop');
-    await this.#move(
-      campaign,
-      ['draft', 'scheduled', 'running', 'paused'],
-      { status: 'stopped', finishedAt: clock.now() },
-      'campaign.stopped',
-      {},
-    );
+    await this.#transition(campaign, ['draft', 'scheduled', 'running', 'paused'], {
+      status: 'stopped',
+      finishedAt: clock.now(),
+    });
     await this.#deps.dispatcher.campaignChanged(id);
     await this.#deps.expander.idle();
-    await store.transaction((tx) => tx.queue.skipQueued(id, 'campaign_stopped', clock.now()));
-    return this.#get(workspaceId, id);
+    const cancelled = await store.transaction((tx) => tx.queue.cancelQueued(id, clock.now()));
+    const stopped = await this.#get(workspaceId, id);
+    this.#publish('campaign.stopped', campaign, { cancelled, counts: stopped.counts });
+    return stopped;
   }
 
   async clone(workspaceId: string, id: string): Promise<Campaign> {
@@ -350,17 +355,22 @@ export class CampaignLifecycle {
   async #move(
     campaign: Campaign,
     from: CampaignStatus[],
-    change: Parameters<Store['campaigns']['transition']>[2],
+    change: CampaignChange,
     event: KurirEventType,
     data: Record<string, unknown>,
   ): Promise<void> {
+    await this.#transition(campaign, from, change);
+    this.#publish(event, campaign, data);
+  }
+
+  /** The compare-and-set of a move, without its event. */
+  async #transition(campaign: Campaign, from: CampaignStatus[], change: CampaignChange): Promise<void> {
     const ok = await this.#deps.store.campaigns.transition(campaign.id, from, change, this.#deps.clock.now());
     if (!ok)
       throw new KurirError(
         'campaign.invalid_state',
         `Campaign ${campaign.id} changed meanwhile; reload it and try again`,
       );
-    this.#publish(event, campaign, data);
   }
 
   #publish(type: KurirEventType, campaign: Campaign, data: Record<string, unknown>): void {

@@ -38,6 +38,7 @@ function toCampaign(row: CampaignTable, senderIds: string[]): Campaign {
       read: Number(row.read),
       failed: Number(row.failed),
       skipped: Number(row.skipped),
+      cancelled: Number(row.cancelled),
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -78,6 +79,7 @@ const countColumns = [
   'read',
   'failed',
   'skipped',
+  'cancelled',
 ] as const;
 
 export class CampaignRepository {

@@ -167,6 +167,7 @@ export interface CampaignTable {
   read: number;
   failed: number;
   skipped: number;
+  cancelled: number;
   created_at: number;
   updated_at: number;
   started_at: number | null;

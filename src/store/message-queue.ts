@@ -502,13 +502,18 @@ export class MessageQueue {
     );
   }
 
-  /** Marks every still-queued row of a campaign skipped with `reason` (a stop). */
-  async skipQueued(campaignId: string, reason: string, now: number): Promise<number> {
+  /**
+   * Cancels every still-queued row of a stopped campaign (reason `campaign_stopped`),
+   * re-sends waiting on a pinned sender included, and returns how many. Rows in flight
+   * are left to settle as their send turns out.
+   */
+  async cancelQueued(campaignId: string, now: number): Promise<number> {
     const s = this.#sql;
     const n = await s.run(
-      `UPDATE messages SET state = 'skipped', reason = ${s.p(1)}, updated_at = ${s.p(2)}
-        WHERE campaign_id = ${s.p(3)} AND state = 'queued'`,
-      [reason, now, campaignId],
+      `UPDATE messages SET state = 'cancelled', reason = 'campaign_stopped', reconcile_by = NULL,
+              resend_via = NULL, updated_at = ${s.p(1)}
+        WHERE campaign_id = ${s.p(2)} AND state = 'queued'`,
+      [now, campaignId],
     );
     await this.#campaigns.recount(campaignId);
     return n;
@@ -520,7 +525,7 @@ const rank: Partial<Record<MessageState, number>> = { sending: 0, sent: 1, deliv
 /** The state a receipt moves a row to, or null when it would not move forward. */
 function nextOnReceipt(from: MessageState, status: Receipt['status']): MessageState | null {
   const current = rank[from];
-  if (current === undefined) return null; // queued, failed, skipped: nothing to confirm
+  if (current === undefined) return null; // queued, failed, skipped, cancelled: nothing to confirm
   if (status === 'failed') return from === 'sending' || from === 'sent' ? 'failed' : null;
   const target = status === 'delivered' ? 2 : 3;
   return target > current ? status : null;

@@ -7,6 +7,7 @@ import * as fleet from './migrations/0003-fleet.ts';
 import * as importSegments from './migrations/0004-import-segments.ts';
 import * as audienceUploads from './migrations/0005-audience-uploads.ts';
 import * as compactContactIndexes from './migrations/0006-compact-contact-indexes.ts';
+import * as cancelledMessages from './migrations/0007-cancelled-messages.ts';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Record<string, MigrationModule> = {
   '0004-import-segments': importSegments,
   '0005-audience-uploads': audienceUploads,
   '0006-compact-contact-indexes': compactContactIndexes,
+  '0007-cancelled-messages': cancelledMessages,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -58,6 +58,7 @@ test('a campaign runs end to end through the API with counts, progress and a res
     read: 3,
     failed: 0,
     skipped: 0,
+    cancelled: 0,
   });
   assert.equal(done.progress.percent, 100);
   assert.equal(done.progress.etaSeconds, 0);

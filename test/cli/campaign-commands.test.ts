@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addContacts, addSender, firstLine, servedApp } from './served-app.ts';
 
-type Campaign = { status: string; counts: { total: number; sent: number; skipped: number } };
+type Campaign = {
+  status: string;
+  counts: { total: number; sent: number; skipped: number; cancelled: number };
+};
 
 test('campaign verbs create, start, list, show, pause, resume, stop and clone a campaign', async () => {
   await using t = await servedApp();
@@ -70,7 +73,11 @@ test('campaign verbs create, start, list, show, pause, resume, stop and clone a 
   assert.match(stopped.output, new RegExp(`Campaign ${id} stopped`));
   const final = await t.api<Campaign>('GET', `/v1/campaigns/${id}`);
   assert.equal(final.status, 'stopped');
-  assert.equal(final.counts.skipped, 6 - t.network.records.attempts().length);
+  assert.equal(final.counts.cancelled, 6 - t.network.records.attempts().length);
+  assert.equal(final.counts.skipped, 0);
+
+  const shownStopped = await t.cli('campaign', 'show', id);
+  assert.match(shownStopped.output, new RegExp(`0 skipped, ${final.counts.cancelled} cancelled, 0 queued`));
 
   const json = await t.cli('campaign', 'show', id, '--json');
   assert.equal((JSON.parse(json.output) as Campaign).status, 'stopped');

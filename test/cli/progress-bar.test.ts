@@ -13,7 +13,7 @@ import {
 const view = (over: Partial<ProgressView> = {}): ProgressView => ({
   status: 'running',
   pauseReason: null,
-  counts: { total: 12, sent: 3, delivered: 2, read: 1, failed: 0, skipped: 0 },
+  counts: { total: 12, sent: 3, delivered: 2, read: 1, failed: 0, skipped: 0, cancelled: 0 },
   progress: { percent: 25, observedPerMinute: 6, plannedPerMinute: 4, etaSeconds: 90 },
   ...over,
 });
@@ -57,7 +57,7 @@ test('a paused campaign says why; a finished one drops rate and ETA', () => {
   const done = progressLine(
     view({
       status: 'completed',
-      counts: { total: 12, sent: 11, delivered: 10, read: 4, failed: 1, skipped: 0 },
+      counts: { total: 12, sent: 11, delivered: 10, read: 4, failed: 1, skipped: 0, cancelled: 0 },
       progress: { percent: 100, observedPerMinute: 6, plannedPerMinute: 4, etaSeconds: 0 },
     }),
   );
@@ -71,9 +71,21 @@ test('a paused campaign says why; a finished one drops rate and ETA', () => {
 
 test('the final summary names the campaign, its status and every count', () => {
   assert.equal(
-    finalSummary('cmp_1', view({ status: 'stopped' })),
-    'Campaign cmp_1 stopped: 3 of 12 sent, 2 delivered, 1 read, 0 failed, 0 skipped',
+    finalSummary('cmp_1', view({ status: 'completed' })),
+    'Campaign cmp_1 completed: 3 of 12 sent, 2 delivered, 1 read, 0 failed, 0 skipped',
   );
+});
+
+test('a stopped campaign counts what it never sent as cancelled, apart from the skipped', () => {
+  const stopped = view({
+    status: 'stopped',
+    counts: { total: 12, sent: 3, delivered: 2, read: 1, failed: 0, skipped: 1, cancelled: 8 },
+  });
+  assert.equal(
+    finalSummary('cmp_1', stopped),
+    'Campaign cmp_1 stopped: 3 of 12 sent, 2 delivered, 1 read, 0 failed, 1 skipped, 8 cancelled',
+  );
+  assert.match(progressLine(stopped), / {2}1 skipped {2}8 cancelled {2}stopped$/);
 });
 
 test('a line longer than the terminal is cut to fit one row', () => {

@@ -404,17 +404,24 @@ export function campaignStoreContract(backend: Backend): void {
       await assertCountsConsistent(campaign.id);
     });
 
-    test(`${backend}: stopping skips what is still queued`, async () => {
-      const { campaign, sender } = await setup(4);
+    test(`${backend}: stopping cancels what is still queued, apart from the skipped`, async () => {
+      const { campaign, sender } = await setup(5, { suppress: [4] });
       await expandAll(campaign);
       await store.transaction((tx) => tx.queue.claim(campaign.id, sender.id, 1, now, plan));
-      const skipped = await store.transaction((tx) =>
-        tx.queue.skipQueued(campaign.id, 'campaign_stopped', now),
-      );
-      assert.equal(skipped, 3);
+      const cancelled = await store.transaction((tx) => tx.queue.cancelQueued(campaign.id, now));
+      assert.equal(cancelled, 3);
       const counts = (await store.campaigns.find(campaign.id))?.counts;
-      assert.equal(counts?.skipped, 3);
-      assert.equal(counts?.sending, 1);
+      assert.deepEqual(counts, { ...emptyCounts(), total: 5, sending: 1, skipped: 1, cancelled: 3 });
+      const rows = await store.messages.list(
+        campaign.workspaceId,
+        { campaignId: campaign.id, state: ['cancelled'] },
+        { limit: 10 },
+      );
+      assert.deepEqual(
+        rows.items.map((m) => m.reason),
+        ['campaign_stopped', 'campaign_stopped', 'campaign_stopped'],
+      );
+      await assertCountsConsistent(campaign.id);
     });
 
     test(`${backend}: number checks are cached per workspace and refreshed`, async () => {

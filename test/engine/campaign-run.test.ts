@@ -87,7 +87,7 @@ test('pause takes effect before the next send and resume continues where it stop
   assert.equal(t.network.records.attempts().length, 10, 'no message was sent twice around the pause');
 });
 
-test('stop marks the rest skipped with the reason', async () => {
+test('stop cancels the rest with the reason, in one event with the final counts', async () => {
   await using t = await createTestEngine();
   await t.addContacts(10);
   const template = await t.addTemplate(['Hello']);
@@ -107,11 +107,20 @@ test('stop marks the rest skipped with the reason', async () => {
   assert.equal(t.network.records.attempts().length, sent);
   const rows = await t.store.messages.list(
     t.workspace.id,
-    { campaignId: campaign.id, state: ['skipped'] },
+    { campaignId: campaign.id, state: ['cancelled'] },
     { limit: 100 },
   );
   assert.equal(rows.items.length, 10 - sent);
   assert.ok(rows.items.every((m) => m.reason === 'campaign_stopped'));
+  assert.equal(stopped.counts.cancelled, 10 - sent);
+  assert.equal(stopped.counts.skipped, 0, 'nothing the recipients did');
+  const events = t.events.filter((e) => e.campaignId === campaign.id);
+  assert.equal(
+    events.filter((e) => e.type.startsWith('message.') && e.data.reason === 'campaign_stopped').length,
+    0,
+  );
+  const stopEvent = events.find((e) => e.type === 'campaign.stopped');
+  assert.deepEqual(stopEvent?.data, { cancelled: 10 - sent, counts: stopped.counts });
 });
 
 test('suppressed and unregistered recipients become skipped rows with their reason', async () => {

@@ -162,7 +162,11 @@ export const CampaignSchema = Type.Object(
         delivered: Type.Integer({ minimum: 0, description: 'Delivered (includes read)' }),
         read: Count,
         failed: Count,
-        skipped: Count,
+        skipped: Type.Integer({
+          minimum: 0,
+          description: 'Not sent because of the recipient: suppressed, not on WhatsApp, opted out',
+        }),
+        cancelled: Type.Integer({ minimum: 0, description: 'Not sent because the campaign was stopped' }),
       },
       { description: 'From the message rows' },
     ),
@@ -223,7 +227,7 @@ export const MessageSchema = Type.Object(
     phone: Type.String(),
     seq: Type.Integer(),
     state: oneOf(messageStates),
-    reason: Nullable(Type.String({ description: 'Why skipped or failed' })),
+    reason: Nullable(Type.String({ description: 'Why skipped, cancelled or failed' })),
     detail: Nullable(Type.String()),
     senderId: Nullable(Type.String()),
     whatsappId: Nullable(Type.String()),
@@ -261,7 +265,7 @@ addExamples(MessageSchema, {
 
 export const MessageListQuery = Type.Object(
   {
-    state: Type.Optional(Type.Array(oneOf(messageStates), { maxItems: 7 })),
+    state: Type.Optional(Type.Array(oneOf(messageStates), { maxItems: messageStates.length })),
     senderId: Type.Optional(Id),
     phone: Type.Optional(Type.String({ maxLength: 20 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

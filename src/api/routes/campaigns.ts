@@ -314,11 +314,11 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       example: {},
     },
     stop: {
-      summary: 'Stop for good: what is still queued becomes skipped',
+      summary: 'Stop for good: what is still queued becomes cancelled',
       answer: 'The stopped campaign',
       example: {
         status: 'stopped',
-        counts: { ...campaignExample.counts, queued: 0, sending: 0, skipped: 829 },
+        counts: { ...campaignExample.counts, queued: 0, sending: 0, cancelled: 829 },
         progress: { ...campaignExample.progress, percent: 100, etaSeconds: 0 },
         finishedAt: '2026-03-09T09:52:02.881Z',
       },

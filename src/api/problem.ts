@@ -40,6 +40,8 @@ export function problemOf(error: KurirError, request?: FastifyRequest): Problem 
 }
 
 export function sendProblem(reply: FastifyReply, error: KurirError): FastifyReply {
+  if (error.retryAfterMs !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
   return reply
     .code(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

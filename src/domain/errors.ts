@@ -33,11 +33,14 @@ export const errorCatalogue = {
   'sender.invalid': { status: 422, title: 'The sender settings are not usable' },
   'sender.in_use': { status: 409, title: 'The sender is used by an active campaign' },
   'sender.unavailable': { status: 409, title: 'The sender cannot send now' },
+  'sender.quota_exceeded': { status: 429, title: 'The sender has used up a quota' },
   'campaign.not_found': { status: 404, title: 'No such campaign' },
   'campaign.invalid': { status: 422, title: 'The campaign cannot run as defined' },
   'campaign.invalid_state': { status: 409, title: 'The campaign is not in a state that allows this' },
   'campaign.audience_importing': { status: 409, title: 'The audience CSV is still being imported' },
   'message.not_found': { status: 404, title: 'No such message' },
+  'message.suppressed': { status: 422, title: 'The number is on the suppression list' },
+  'message.not_on_whatsapp': { status: 422, title: 'The number has no WhatsApp account' },
   'webhook.forbidden': { status: 403, title: 'The webhook verify token does not match' },
   'webhook.bad_signature': { status: 401, title: 'The webhook signature does not match' },
   'simulator.unknown_sender': {
@@ -72,6 +75,8 @@ export function pointerEscape(segment: string): string {
 export interface KurirErrorOptions {
   errors?: FieldError[];
   cause?: unknown;
+  /** How long to wait before trying again (a quota, a rate limit): sent as `Retry-After`. */
+  retryAfterMs?: number;
 }
 
 export class KurirError extends Error {
@@ -79,6 +84,7 @@ export class KurirError extends Error {
   readonly status: number;
   readonly detail: string;
   readonly errors: FieldError[] | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, detail: string, options: KurirErrorOptions = {}) {
     super(detail, { cause: options.cause });
@@ -87,6 +93,7 @@ export class KurirError extends Error {
     this.status = errorCatalogue[code].status;
     this.detail = detail;
     this.errors = options.errors;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

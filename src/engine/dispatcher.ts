@@ -127,6 +127,14 @@ export class Dispatcher {
     await Promise.all([...previous.flights].map((f) => f.done));
   }
 
+  /**
+   * A send made outside the queue (a test send) counts against the sender's quotas from
+   * now on. A sender not loaded yet reads its claims from the rows, where that send is.
+   */
+  senderUsed(senderId: string, at: number): void {
+    this.#paces.get(senderId)?.noteSend(at);
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     this.#closed = true;
     this.#timer?.();

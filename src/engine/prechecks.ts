@@ -11,7 +11,7 @@ export interface Checked {
 }
 
 /** A number check is trusted for a week (the same as Evolution's cache). */
-const CHECK_VALID_MS = 7 * 86_400_000;
+export const CHECK_VALID_MS = 7 * 86_400_000;
 
 /**
  * The last checks before a claimed batch is sent. A phone suppressed since the campaign

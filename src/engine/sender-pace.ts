@@ -42,6 +42,14 @@ export class SenderPace {
 
   /** Records a claim and returns the wait before this sender's next one. */
   claimed(now: number, policy: PacingPolicy, random: Random): { gapMs: number; batchPause: boolean } {
+    this.noteSend(now);
+    this.#lastDriverSendAt = now;
+    this.#sentInRun++;
+    return nextGapMs(policy, this.#sentInRun, random);
+  }
+
+  /** Counts a send against the quotas: a claim, or a send made outside the queue (a test send). */
+  noteSend(now: number): void {
     // Kept ascending (the quota counts search it), even should the wall clock step back.
     let at = this.#claims.length;
     while (at > 0 && (this.#claims[at - 1] as number) > now) at--;
@@ -49,9 +57,6 @@ export class SenderPace {
     if (this.#claims.length > 0 && (this.#claims[0] as number) <= now - QUOTA_HORIZON_MS) {
       this.#claims = this.#claims.filter((t) => t > now - QUOTA_HORIZON_MS);
     }
-    this.#lastDriverSendAt = now;
-    this.#sentInRun++;
-    return nextGapMs(policy, this.#sentInRun, random);
   }
 
   /** Claims in the last `spanMs`, for choosing the least loaded sender. */

@@ -386,7 +386,10 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         description:
           "Renders the campaign's template (for `contactId`, or for a contact with only this phone) and sends it " +
           'at once through `senderId` or a connected sender of the campaign, outside its pacing and window. ' +
-          'The campaign itself does not change.',
+          'The campaign itself does not change. ' +
+          'A suppressed number (422 `message.suppressed`) or one without WhatsApp (422 `message.not_on_whatsapp`) ' +
+          'is refused before anything is sent. The send counts against the sender’s quotas; while they are used up ' +
+          'the answer is 429 `sender.quota_exceeded` with `Retry-After`. A Cloud API sender sends the approved template.',
         params: IdParams,
         body: addExamples(
           Type.Object(
@@ -432,6 +435,9 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
           'sender.unavailable',
           'campaign.invalid',
           'contact.invalid_phone',
+          'message.suppressed',
+          'message.not_on_whatsapp',
+          'sender.quota_exceeded',
         ],
       }),
     },
@@ -439,7 +445,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       const ws = request.workspace;
       const phone = requirePhone(request.body.phone, ws.defaultCountry);
       const message = await testSend(
-        { store, clock, newId: opts.newId, sessions: engine.sessions, mediaUrl: opts.mediaUrl },
+        {
+          store,
+          clock,
+          newId: opts.newId,
+          sessions: engine.sessions,
+          mediaUrl: opts.mediaUrl,
+          senderUsed: (senderId, at) => engine.dispatcher.senderUsed(senderId, at),
+        },
         ws.id,
         request.params.id,
         {

@@ -38,6 +38,7 @@ export const errorCatalogue = {
   'campaign.invalid': { status: 422, title: 'The campaign cannot run as defined' },
   'campaign.invalid_state': { status: 409, title: 'The campaign is not in a state that allows this' },
   'campaign.audience_importing': { status: 409, title: 'The audience CSV is still being imported' },
+  'campaign.audience_empty': { status: 422, title: 'The audience selects no contacts' },
   'message.not_found': { status: 404, title: 'No such message' },
   'message.suppressed': { status: 422, title: 'The number is on the suppression list' },
   'message.not_on_whatsapp': { status: 422, title: 'The number has no WhatsApp account' },

@@ -7,7 +7,7 @@ import {
   requireMove,
 } from '../domain/campaign.ts';
 import type { CancelTimer, Clock } from '../domain/clock.ts';
-import { KurirError, notFound } from '../domain/errors.ts';
+import { isKurirError, KurirError, notFound } from '../domain/errors.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { MediaProbe } from '../domain/media.ts';
 import { defaultPacing } from '../domain/pacing/pacing-policy.ts';
@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import type { AudienceExpander } from './audience-expander.ts';
 import {
   type CampaignDefinition,
+  checkAudienceNotEmpty,
   checkAudienceReady,
   checkDefinition,
   checkMedia,
@@ -108,7 +109,11 @@ export class CampaignLifecycle {
     return campaign;
   }
 
-  /** Changes a draft (or a scheduled campaign, which goes back to waiting for its time). */
+  /**
+   * Changes a draft, or a scheduled campaign, which goes back to waiting for its time —
+   * or, given `startAt: null`, back to being a draft: no start time means nothing to wait
+   * for, not "start now" (a draft starts only when asked to).
+   */
   async update(workspaceId: string, id: string, draft: CampaignDraft): Promise<Campaign> {
     const { store, clock } = this.#deps;
     const current = await this.editable(workspaceId, id);
@@ -123,8 +128,17 @@ export class CampaignLifecycle {
       startAt: draft.startAt === undefined ? current.startAt : draft.startAt,
     };
     await checkDefinition(store, workspaceId, merged);
-    await store.transaction((tx) => tx.campaigns.update(workspaceId, id, draft, clock.now()));
+    const unschedule = current.status === 'scheduled' && draft.startAt === null;
+    await store.transaction(async (tx) => {
+      const now = clock.now();
+      // A compare-and-set: the schedule may be starting it this very moment.
+      if (unschedule && !(await tx.campaigns.transition(id, ['scheduled'], { status: 'draft' }, now))) {
+        throw new KurirError('campaign.invalid_state', `Campaign ${id} started meanwhile; reload it`);
+      }
+      await tx.campaigns.update(workspaceId, id, draft, now);
+    });
     if (current.status === 'scheduled') this.armSchedule();
+    if (unschedule) this.#publish('campaign.unscheduled', current, {});
     return this.#get(workspaceId, id);
   }
 
@@ -314,12 +328,20 @@ export class CampaignLifecycle {
         await this.#begin(c, ['scheduled']);
       } catch (error) {
         this.#deps.log.error({ err: error, campaignId: c.id }, 'scheduled campaign could not start');
-        await store.campaigns.transition(
-          c.id,
-          ['scheduled'],
-          { status: 'failed', error: String((error as Error).message), finishedAt: clock.now() },
-          clock.now(),
-        );
+        const reason = String((error as Error).message);
+        if (
+          await store.campaigns.transition(
+            c.id,
+            ['scheduled'],
+            { status: 'failed', error: reason, finishedAt: clock.now() },
+            clock.now(),
+          )
+        ) {
+          this.#publish('campaign.failed', c, {
+            reason,
+            ...(isKurirError(error) ? { code: error.code } : {}),
+          });
+        }
       }
     }
     this.armSchedule();
@@ -333,6 +355,7 @@ export class CampaignLifecycle {
         : await store.templates.get(campaign.workspaceId, campaign.templateId);
     if (template === null)
       throw new KurirError('campaign.invalid', 'The template of this campaign no longer exists');
+    await checkAudienceNotEmpty(store, campaign.workspaceId, campaign.audience);
     const now = clock.now();
     const snapshot = {
       variants: template.variants,
@@ -350,6 +373,41 @@ export class CampaignLifecycle {
     const started = await store.campaigns.find(campaign.id);
     if (started !== null) void this.#deps.expander.expand(started);
     await this.#deps.dispatcher.campaignChanged(campaign.id);
+    await this.#pauseIfNoSender(campaign);
+  }
+
+  /**
+   * A campaign that starts while none of its senders can send (logged out, banned, paused,
+   * not paired yet) is paused at once with `no_sender`, as when it loses its last sender
+   * mid-run, instead of showing `running` while nothing is sent; and like that one it
+   * resumes by itself when a sender can send (`senderChanged`).
+   */
+  async #pauseIfNoSender(campaign: Campaign): Promise<void> {
+    const { store, clock, sessions, dispatcher } = this.#deps;
+    const anyUsable = () => campaign.senderIds.some((id) => sessions.get(id)?.canSend() === true);
+    if (anyUsable()) return;
+    const paused = await store.campaigns.transition(
+      campaign.id,
+      ['running'],
+      { status: 'paused', pauseReason: 'no_sender' },
+      clock.now(),
+    );
+    if (!paused) return; // stopped or paused by a person meanwhile
+    this.#publish('campaign.paused', campaign, { reason: 'no_sender' });
+    await dispatcher.campaignChanged(campaign.id);
+    // A sender that connected while this was pausing found the campaign running and left it.
+    if (!anyUsable()) return;
+    if (
+      await store.campaigns.transition(
+        campaign.id,
+        ['paused'],
+        { status: 'running', pauseReason: null },
+        clock.now(),
+      )
+    ) {
+      this.#publish('campaign.resumed', campaign, { reason: 'sender_back' });
+      await dispatcher.campaignChanged(campaign.id);
+    }
   }
 
   async #move(

@@ -5,6 +5,7 @@ import type { PacingInput } from '../domain/pacing/pacing-policy.ts';
 import { isValidZone, minutesOfDay, type SendWindow } from '../domain/pacing/send-window.ts';
 import type { SenderDriverKind } from '../domain/sender.ts';
 import type { Attachment, Template } from '../domain/template.ts';
+import { audienceFilter } from '../store/audience-expansion.ts';
 import type { Store } from '../store/store.ts';
 
 export interface CampaignDefinition {
@@ -131,6 +132,24 @@ export async function checkAudienceReady(
       ],
     });
   }
+}
+
+/**
+ * Before a start: the audience selects at least one contact. Suppressed contacts count —
+ * they become skipped rows, so a campaign to nobody but opt-outs completes with them
+ * skipped — but no contact at all (a tag nobody has, a CSV whose every row was rejected)
+ * is a mistake to report, not a run that completes at once with nothing sent.
+ */
+export async function checkAudienceNotEmpty(
+  store: Store,
+  workspaceId: string,
+  audience: Audience,
+): Promise<void> {
+  const one = await store.contacts.list(workspaceId, audienceFilter(audience), { limit: 1 });
+  if (one.items.length > 0) return;
+  throw new KurirError('campaign.audience_empty', 'The campaign’s audience selects no contacts', {
+    errors: [{ pointer: '/audience', detail: 'selects no contacts; change it or add contacts first' }],
+  });
 }
 
 /**

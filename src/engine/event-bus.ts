@@ -2,6 +2,7 @@
 export type KurirEventType =
   | 'campaign.started'
   | 'campaign.scheduled'
+  | 'campaign.unscheduled'
   | 'campaign.paused'
   | 'campaign.resumed'
   | 'campaign.completed'

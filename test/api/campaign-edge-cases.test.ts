@@ -38,6 +38,101 @@ async function setup(t: TestApp, contacts = 3) {
   return { template, sender, create };
 }
 
+const campaign = async (t: TestApp, id: string) => (await call(t, 'GET', `/v1/campaigns/${id}`)).json();
+
+test('starting a campaign whose audience selects nobody is refused, and it stays a draft', async () => {
+  await using t = await createTestApp();
+  const { create } = await setup(t);
+  const c = await create({ audience: { tags: ['nobody'] } });
+  const res = await call(t, 'POST', `/v1/campaigns/${c.id}/start`);
+  assert.equal(res.statusCode, 422, res.body);
+  assert.equal(res.json().code, 'campaign.audience_empty');
+  assert.equal(res.json().errors[0].pointer, '/audience');
+  assert.equal((await campaign(t, c.id)).status, 'draft');
+  assert.ok(!t.events.some((e) => e.campaignId === c.id && e.type === 'campaign.started'));
+});
+
+test('a campaign to suppressed contacts only is not empty: it completes with them skipped', async () => {
+  await using t = await createTestApp();
+  const { create } = await setup(t, 2);
+  for (const phone of ['+4915112345600', '+4915112345601'])
+    await call(t, 'POST', '/v1/suppressions', { phone, reason: 'opt_out' });
+  const c = await create();
+  const res = await call(t, 'POST', `/v1/campaigns/${c.id}/start`);
+  assert.equal(res.statusCode, 200, res.body);
+  await t.runUntil(async () => (await campaign(t, c.id)).status === 'completed');
+  const done = await campaign(t, c.id);
+  assert.equal(done.counts.total, 2);
+  assert.equal(done.counts.skipped, 2);
+  assert.deepEqual(t.network.records.attempts(), []);
+});
+
+test('a scheduled campaign whose audience is empty at its start time fails and says why', async () => {
+  await using t = await createTestApp();
+  const { create } = await setup(t, 0);
+  const c = await create({ startAt: new Date(t.clock.now() + 60_000).toISOString() });
+  assert.equal((await call(t, 'POST', `/v1/campaigns/${c.id}/start`)).json().status, 'scheduled');
+  await t.runUntil(async () => (await campaign(t, c.id)).status !== 'scheduled', { stepMs: 1000 });
+  const failed = await campaign(t, c.id);
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error, /audience selects no contacts/);
+  const event = t.events.find((e) => e.campaignId === c.id && e.type === 'campaign.failed');
+  assert.equal(event?.data.code, 'campaign.audience_empty');
+});
+
+test('a campaign started while its every sender is paused pauses at once for no_sender, and resumes with one', async () => {
+  await using t = await createTestApp();
+  const { sender, create } = await setup(t, 2);
+  await call(t, 'POST', `/v1/senders/${sender.id}/pause`);
+  const c = await create();
+  const started = await call(t, 'POST', `/v1/campaigns/${c.id}/start`);
+  assert.equal(started.statusCode, 200, started.body);
+  assert.equal(started.json().status, 'paused');
+  assert.equal(started.json().pauseReason, 'no_sender');
+  const pausedEvent = t.events.find((e) => e.campaignId === c.id && e.type === 'campaign.paused');
+  assert.deepEqual(pausedEvent?.data, { reason: 'no_sender' });
+
+  await call(t, 'POST', `/v1/senders/${sender.id}/resume`);
+  await t.runUntil(async () => (await campaign(t, c.id)).status === 'completed');
+  assert.equal(t.network.records.received().size, 2);
+  const resumed = t.events.find((e) => e.campaignId === c.id && e.type === 'campaign.resumed');
+  assert.deepEqual(resumed?.data, { reason: 'sender_back' });
+});
+
+test('a campaign started while its sender is logged out pauses for no_sender', async () => {
+  await using t = await createTestApp();
+  const { sender, create } = await setup(t, 1);
+  await call(t, 'POST', `/v1/senders/${sender.id}/logout`);
+  await t.runUntil(
+    async () => (await call(t, 'GET', `/v1/senders/${sender.id}`)).json().status === 'logged_out',
+  );
+  const c = await create();
+  const started = (await call(t, 'POST', `/v1/campaigns/${c.id}/start`)).json();
+  assert.equal(started.status, 'paused');
+  assert.equal(started.pauseReason, 'no_sender');
+});
+
+test('a scheduled campaign given startAt null is a draft again and does not start at its old time', async () => {
+  await using t = await createTestApp();
+  const { create } = await setup(t);
+  const startAt = new Date(t.clock.now() + 3_600_000).toISOString();
+  const c = await create({ startAt });
+  assert.equal((await call(t, 'POST', `/v1/campaigns/${c.id}/start`)).json().status, 'scheduled');
+
+  const patched = await call(t, 'PATCH', `/v1/campaigns/${c.id}`, { startAt: null });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal(patched.json().status, 'draft');
+  assert.equal(patched.json().startAt, null);
+  assert.ok(t.events.some((e) => e.campaignId === c.id && e.type === 'campaign.unscheduled'));
+  t.clock.advance(2 * 3_600_000);
+  await t.runUntil(() => true);
+  assert.equal((await campaign(t, c.id)).status, 'draft');
+  assert.deepEqual(t.network.records.attempts(), [], 'nothing was sent');
+
+  // A draft again, it starts when asked.
+  assert.equal((await call(t, 'POST', `/v1/campaigns/${c.id}/start`)).json().status, 'running');
+});
+
 test('stopping a campaign cancels what it had not sent, apart from the skipped, in counts, lists and export', async () => {
   await using t = await createTestApp();
   const { create } = await setup(t, 5);

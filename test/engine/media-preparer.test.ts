@@ -93,6 +93,8 @@ test('a small image is sent as it is', async () => {
     .png()
     .toBuffer();
   const file = await upload(t, small, 'dot.png', 'image/png');
+  // Someone to send to: a campaign to nobody does not start.
+  await call(t, 'POST', '/v1/contacts', { phone: '+4915112345678', name: 'Ana' });
   const { campaignId } = await startCampaign(t, {
     name: 'Dot',
     variants: ['x'],

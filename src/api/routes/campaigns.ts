@@ -226,7 +226,9 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         operationId: 'updateCampaign',
         tags: ['campaigns'],
         summary: 'Change a draft or scheduled campaign',
-        description: 'Only the fields given change; a `pacing` or `window` given replaces the old one whole.',
+        description:
+          'Only the fields given change; a `pacing` or `window` given replaces the old one whole. ' +
+          'On a scheduled campaign `startAt: null` unschedules it: it is a draft again.',
         params: IdParams,
         body: CampaignPatch,
         response: { 200: reply('The campaign as it is now', CampaignSchema) },
@@ -274,7 +276,9 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         tags: ['campaigns'],
         summary: 'Start now, or schedule for `startAt`',
         description:
-          'Checks template, senders and media first. `startAt` in the future schedules the campaign. ' +
+          'Checks template, senders, media and that the audience selects someone (422 `campaign.audience_empty`) ' +
+          'first. `startAt` in the future schedules the campaign. Started while none of its senders can send, ' +
+          'it is paused at once (`pauseReason: no_sender`) and resumes when one can. ' +
           'The body is optional; without one the campaign keeps its own `startAt`.',
         params: IdParams,
         // No body at all reaches validation as null.
@@ -292,6 +296,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
           'campaign.not_found',
           'campaign.invalid_state',
           'campaign.audience_importing',
+          'campaign.audience_empty',
           'campaign.invalid',
         ],
       }),

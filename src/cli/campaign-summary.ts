@@ -1,4 +1,4 @@
-import { formatDuration, type ProgressView, progressBar } from './progress-bar.ts';
+import { formatDuration, type ProgressView, progressBar, waitingText } from './progress-bar.ts';
 
 /** A campaign as `GET /v1/campaigns/{id}` returns it: the fields the CLI shows. */
 export interface CampaignJson extends ProgressView {
@@ -85,8 +85,9 @@ export function campaignDetails(c: CampaignJson): string {
     ['senders', c.senderIds.join(', ')],
     ['audience', audienceText(c.audience)],
     ['pacing', pacingText(c.pacing)],
-    ['window', windowText(c.window)],
   ];
+  const waiting = waitingText(c);
+  rows.push(['window', waiting === null ? windowText(c.window) : `${windowText(c.window)}; ${waiting}`]);
   if (c.startAt !== null) rows.push(['start at', c.startAt]);
   rows.push(
     ['progress', `${progressBar(progress.percent)} ${progress.percent.toFixed(1)}%`],

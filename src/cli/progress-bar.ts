@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 /** The part of a campaign (as the API returns it) that progress output shows. */
 export interface ProgressView {
   status: string;
@@ -11,6 +13,9 @@ export interface ProgressView {
     skipped: number;
     cancelled: number;
   };
+  /** Set while the campaign is outside its window: when it opens (ISO 8601). */
+  windowOpensAt?: string | null;
+  window?: { timezone: string } | null;
   progress: {
     percent: number;
     /** Null in a campaign's first 30 seconds, when a rate would be noise. */
@@ -52,7 +57,20 @@ function rate(p: ProgressView['progress']): string | null {
 }
 
 function statusText(c: ProgressView): string {
-  return c.status === 'paused' && c.pauseReason ? `paused (${c.pauseReason})` : c.status;
+  const status = c.status === 'paused' && c.pauseReason ? `paused (${c.pauseReason})` : c.status;
+  const waiting = c.status === 'running' ? waitingText(c) : null;
+  return waiting === null ? status : `${status}, ${waiting}`;
+}
+
+/**
+ * `waiting for window, opens at 2026-03-30 09:00 Europe/Berlin` while the campaign is
+ * outside its window (in the window's own wall clock, as its hours are set), else null.
+ */
+export function waitingText(c: Pick<ProgressView, 'windowOpensAt' | 'window'>): string | null {
+  if (!c.windowOpensAt) return null;
+  const zone = c.window?.timezone ?? 'UTC';
+  const at = DateTime.fromISO(c.windowOpensAt, { zone });
+  return `waiting for window, opens at ${at.isValid ? `${at.toFormat('yyyy-MM-dd HH:mm')} ${zone}` : c.windowOpensAt}`;
 }
 
 /** Cancelled messages only exist once a campaign is stopped; a line without them stays short. */

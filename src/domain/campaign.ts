@@ -1,6 +1,6 @@
 import { KurirError } from './errors.ts';
 import type { PacingInput } from './pacing/pacing-policy.ts';
-import type { SendWindow } from './pacing/send-window.ts';
+import { nextInWindow, type SendWindow } from './pacing/send-window.ts';
 import type { Attachment, WhatsappTemplate } from './template.ts';
 
 export const campaignStatuses = [
@@ -121,4 +121,15 @@ export function requireMove(
 /** Scheduled, running or paused: a campaign that must be stopped before it is deleted. */
 export function isActive(status: CampaignStatus): boolean {
   return status === 'running' || status === 'paused' || status === 'scheduled';
+}
+
+/**
+ * When a running (or paused) campaign that is outside its window may send again; null when
+ * it is inside its window, has none, or is not under way.
+ */
+export function windowOpensAt(campaign: Pick<Campaign, 'status' | 'window'>, now: number): number | null {
+  if (campaign.window === null || (campaign.status !== 'running' && campaign.status !== 'paused'))
+    return null;
+  const opens = nextInWindow(campaign.window, now);
+  return opens !== null && opens > now ? opens : null;
 }

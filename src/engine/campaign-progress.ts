@@ -1,5 +1,6 @@
 import type { Campaign } from '../domain/campaign.ts';
 import { resolvePacing } from '../domain/pacing/pacing-policy.ts';
+import { finishInWindow, type SendWindow } from '../domain/pacing/send-window.ts';
 import type { EventBus } from './event-bus.ts';
 
 export interface CampaignProgress {
@@ -9,7 +10,10 @@ export interface CampaignProgress {
   observedPerMinute: number | null;
   /** What the pacing allows with the campaign's senders, per minute (null: unpaced). */
   plannedPerMinute: number | null;
-  /** Seconds until every recipient is done at the better-known of the two rates. */
+  /**
+   * Seconds until every recipient is done at the better-known of the two rates, sending
+   * only while the campaign's window is open (the waits for it count).
+   */
   etaSeconds: number | null;
 }
 
@@ -57,9 +61,15 @@ export class ProgressTracker {
           ? 0
           : rate === null || rate === 0
             ? null
-            : Math.round((remaining / rate) * 60),
+            : etaSeconds(campaign.window, now, (remaining / rate) * 60_000),
     };
   }
+}
+
+/** Seconds from `now` until `workMs` of sending is done, within the window if there is one. */
+function etaSeconds(window: SendWindow | null, now: number, workMs: number): number | null {
+  const finish = window === null ? now + workMs : finishInWindow(window, now, workMs);
+  return finish === null ? null : Math.round((finish - now) / 1000);
 }
 
 export function plannedPerMinute(campaign: Pick<Campaign, 'pacing' | 'senderIds'>): number | null {

@@ -39,6 +39,8 @@ export interface DispatcherDeps {
   mediaUrl: (attachment: Attachment, workspaceId: string) => string;
   /** Told when a campaign may have finished (its last row settled). */
   onSettled: (campaignIds: Set<string>) => void;
+  /** Told once when a running campaign finds its window closed, until it opens again. */
+  onWindowClosed?: (campaignId: string) => void;
   /** Health, usability and auto-pause of senders. */
   fleet: Fleet;
   /** Suppresses recipients a network refused because they opted out. */
@@ -170,7 +172,10 @@ export class Dispatcher {
       if (window !== null) {
         const open = nextInWindow(window, now);
         if (open === null) continue;
-        if (open > now) {
+        const waiting = open > now;
+        if (waiting && !run.waitingForWindow) this.#deps.onWindowClosed?.(run.id);
+        run.waitingForWindow = waiting;
+        if (waiting) {
           earliest = Math.min(earliest, open);
           continue;
         }

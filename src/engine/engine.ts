@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { windowOpensAt } from '../domain/campaign.ts';
 import type { CancelTimer, Clock } from '../domain/clock.ts';
 import type { IdFactory } from '../domain/id.ts';
 import type { MediaProbe } from '../domain/media.ts';
@@ -119,6 +120,8 @@ export class Engine {
         void this.campaigns.checkCompletion(ids).catch((e: unknown) => this.#logError(e, 'completion check'));
         for (const id of ids) this.#progressSoon(id);
       },
+      // Nothing settles while a campaign waits for its window: one progress event says so.
+      onWindowClosed: (id) => this.#progressSoon(id),
       ...(deps.trace ? { trace: deps.trace } : {}),
       ...(deps.timing ? { timing: deps.timing } : {}),
       ...(deps.onSelection ? { onSelection: deps.onSelection } : {}),
@@ -217,7 +220,8 @@ export class Engine {
 
   /**
    * A `campaign.progress` event at most once a second per campaign while it sends, with
-   * counts read from the rows — for dashboards that do not want every message event.
+   * counts read from the rows — for dashboards that do not want every message event —
+   * and when it has to wait for its window (`windowOpensAt`).
    */
   #progressSoon(campaignId: string): void {
     if (this.#progressDue.has(campaignId)) return;
@@ -233,7 +237,12 @@ export class Engine {
           at: clock.now(),
           workspaceId: c.workspaceId,
           campaignId,
-          data: { status: c.status, counts: c.counts, progress: this.progress.progress(c, clock.now()) },
+          data: {
+            status: c.status,
+            counts: c.counts,
+            progress: this.progress.progress(c, clock.now()),
+            windowOpensAt: toIso(windowOpensAt(c, clock.now())),
+          },
         });
       })().catch((e: unknown) => this.#logError(e, 'progress event'));
     });
@@ -253,3 +262,5 @@ export class Engine {
     this.#deps.log.error({ err: error }, `${what} failed`);
   }
 }
+
+const toIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -33,6 +33,8 @@ export class RunningCampaign {
   /** Round-robin position across passes. */
   readonly cursor = { next: 0 };
   halted = false;
+  /** Outside its window at the last pass (so the wait is reported once). */
+  waitingForWindow = false;
 
   constructor(campaign: Campaign) {
     this.campaign = campaign;

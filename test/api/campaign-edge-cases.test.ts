@@ -161,3 +161,27 @@ test('stopping a campaign cancels what it had not sent, apart from the skipped, 
   const event = t.events.find((e) => e.campaignId === c.id && e.type === 'campaign.stopped');
   assert.equal(event?.data.cancelled, 2);
 });
+
+test('a campaign outside its window says when it opens, in its JSON and its progress events, and the ETA counts the wait', async () => {
+  await using t = await createTestApp();
+  const { create } = await setup(t, 3);
+  // The test clock starts on Monday 2026-01-05 at 09:00 UTC; the window opens at 10:00.
+  const window = { days: [1, 2, 3, 4, 5], from: '10:00', to: '17:00', timezone: 'UTC' };
+  const c = await create({ window, pacing: { preset: 'manual', minSeconds: 60, maxSeconds: 60 } });
+  assert.equal((await campaign(t, c.id)).windowOpensAt, null, 'a draft is not waiting for anything');
+  await call(t, 'POST', `/v1/campaigns/${c.id}/start`);
+  await t.runUntil(() => t.events.some((e) => e.campaignId === c.id && e.type === 'campaign.progress'));
+
+  const waiting = await campaign(t, c.id);
+  assert.equal(waiting.status, 'running');
+  assert.equal(waiting.windowOpensAt, '2026-01-05T10:00:00.000Z');
+  // One hour of waiting, then three sends a minute apart at the planned rate.
+  const wait = (Date.parse('2026-01-05T10:00:00.000Z') - t.clock.now()) / 1000;
+  assert.equal(waiting.progress.etaSeconds, Math.round(wait + 180));
+  const progress = t.events.find((e) => e.campaignId === c.id && e.type === 'campaign.progress');
+  assert.equal(progress?.data.windowOpensAt, '2026-01-05T10:00:00.000Z');
+  assert.deepEqual(t.network.records.attempts(), []);
+
+  await t.runUntil(() => t.network.records.attempts().length === 1, { stepMs: 60_000 });
+  assert.equal((await campaign(t, c.id)).windowOpensAt, null, 'inside the window');
+});

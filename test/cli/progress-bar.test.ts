@@ -88,6 +88,19 @@ test('a stopped campaign counts what it never sent as cancelled, apart from the 
   assert.match(progressLine(stopped), / {2}1 skipped {2}8 cancelled {2}stopped$/);
 });
 
+test('a running campaign outside its window says when it opens, in the window’s own time zone', () => {
+  const waiting = view({
+    progress: { percent: 25, observedPerMinute: 0, plannedPerMinute: 4, etaSeconds: 64 * 3600 },
+    windowOpensAt: '2026-03-30T07:00:00.000Z',
+    window: { timezone: 'Europe/Berlin' },
+  });
+  assert.match(
+    progressLine(waiting),
+    / {2}ETA 2d 16h {2}running, waiting for window, opens at 2026-03-30 09:00 Europe\/Berlin$/,
+  );
+  assert.match(progressLine({ ...waiting, status: 'paused', pauseReason: 'user' }), /paused \(user\)$/);
+});
+
 test('a line longer than the terminal is cut to fit one row', () => {
   assert.equal(fitWidth('abcdef', 80), 'abcdef');
   assert.equal(fitWidth('abcdef', 5), 'abc…');

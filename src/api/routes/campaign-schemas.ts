@@ -181,6 +181,13 @@ export const CampaignSchema = Type.Object(
       plannedPerMinute: Nullable(Type.Number()),
       etaSeconds: Nullable(Type.Integer()),
     }),
+    windowOpensAt: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'While a running or paused campaign is outside its window: when it opens again (null inside it, or without one)',
+      }),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     startedAt: Nullable(Timestamp),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
-import { type Audience, type Campaign, campaignStatuses } from '../../domain/campaign.ts';
+import { type Audience, type Campaign, campaignStatuses, windowOpensAt } from '../../domain/campaign.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { normaliseTags } from '../../domain/contact.ts';
 import { requirePhone } from '../../domain/contact-input.ts';
@@ -121,6 +121,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         ? await store.contacts.count(c.workspaceId, audienceFilter(c.audience))
         : null,
     progress: engine.progress.progress(c, clock.now()),
+    windowOpensAt: toIso(windowOpensAt(c, clock.now())),
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
     startedAt: toIso(c.startedAt),

@@ -32,6 +32,14 @@ export function isValidZone(zone: string): boolean {
  * the first valid instant after it.
  */
 export function nextInWindow(window: SendWindow, at: number): number | null {
+  return openStretch(window, at)?.start ?? null;
+}
+
+/**
+ * The stretch of open time that holds `at`, or the next one: from `start` (`at` itself when
+ * the window is open) until `end`, when it closes. Null when the window has no days.
+ */
+export function openStretch(window: SendWindow, at: number): { start: number; end: number } | null {
   if (window.days.length === 0) return null;
   const from = hm(window.from);
   const to = hm(window.to);
@@ -47,9 +55,45 @@ export function nextInWindow(window: SendWindow, at: number): number | null {
     const startMs = start.toMillis();
     const endMs = end.toMillis();
     if (endMs <= startMs) continue;
-    if (at < endMs) return Math.max(at, startMs);
+    if (at < endMs) return { start: Math.max(at, startMs), end: endMs };
   }
   return null;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * When `workMs` of sending that starts at `at` is done, if it only runs while the window is
+ * open: the waits until each opening count, and each day's stretch is in its own local hours
+ * (so a DST change moves it by the hour it should). Null when the window never opens.
+ *
+ * Work that takes more than a week skips the whole weeks between the first and the last at
+ * the first week's open time, walking stretch by stretch only those two: resolving local
+ * days in a zone is slow (~0.5 ms a stretch), an ETA is worked out on every read of a
+ * campaign, and an estimate weeks ahead may well be an hour off for a DST change it skips.
+ */
+export function finishInWindow(window: SendWindow, at: number, workMs: number): number | null {
+  const weekEnd = at + WEEK_MS;
+  let weekOpen = 0;
+  for (let t = at; t < weekEnd; ) {
+    const stretch = openStretch(window, t);
+    if (stretch === null) return null;
+    if (stretch.start >= weekEnd) break;
+    const end = Math.min(stretch.end, weekEnd);
+    if (workMs - weekOpen <= end - stretch.start) return stretch.start + (workMs - weekOpen);
+    weekOpen += end - stretch.start;
+    t = end;
+  }
+  // More than a week of work (and a window that opens every week): skip to the last week.
+  const weeks = Math.ceil(workMs / weekOpen) - 1;
+  let left = workMs - weeks * weekOpen;
+  for (let t = at + weeks * WEEK_MS; ; ) {
+    const stretch = openStretch(window, t);
+    if (stretch === null) return null;
+    if (left <= stretch.end - stretch.start) return stretch.start + left;
+    left -= stretch.end - stretch.start;
+    t = stretch.end;
+  }
 }
 
 export function isInWindow(window: SendWindow, at: number): boolean {

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { isInWindow, nextInWindow, type SendWindow } from '../../../src/domain/pacing/send-window.ts';
+import {
+  finishInWindow,
+  isInWindow,
+  nextInWindow,
+  openStretch,
+  type SendWindow,
+} from '../../../src/domain/pacing/send-window.ts';
 
 const weekdays = [1, 2, 3, 4, 5];
 const local = (zone: string, iso: string) => DateTime.fromISO(iso, { zone }).toMillis();
@@ -105,5 +111,81 @@ test('property: the answer is never earlier than asked, is inside the window, an
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+const hourMs = 3_600_000;
+const officeHours: SendWindow = { days: weekdays, from: '09:00', to: '17:00', timezone: 'Europe/Berlin' };
+
+test('work finishes inside the window: at once when it fits, else carried over to the next opening', () => {
+  const monday10 = local(officeHours.timezone, '2026-03-02T10:00');
+  assert.equal(finishInWindow(officeHours, monday10, 30 * 60_000), monday10 + 30 * 60_000);
+  assert.equal(
+    show(
+      officeHours.timezone,
+      finishInWindow(officeHours, local(officeHours.timezone, '2026-03-02T16:00'), 2 * hourMs),
+    ),
+    '2026-03-03T10:00:00.000+01:00',
+    'one hour on Monday, the other on Tuesday',
+  );
+  assert.deepEqual(openStretch(officeHours, monday10), {
+    start: monday10,
+    end: local(officeHours.timezone, '2026-03-02T17:00'),
+  });
+});
+
+test('the wait for a window across a weekend with a DST change counts the hour the clocks skip', () => {
+  // Friday 18:00 CET; the clocks go forward on Sunday, so Monday 09:00 CEST is 62 hours
+  // later, not the 63 the wall clock shows. One hour of work ends on Monday at 10:00
+  // local, 08:00 UTC.
+  const friday18 = local(officeHours.timezone, '2026-03-27T18:00');
+  const done = finishInWindow(officeHours, friday18, hourMs);
+  assert.equal(new Date(done ?? 0).toISOString(), '2026-03-30T08:00:00.000Z');
+  assert.equal((done ?? 0) - friday18, 63 * hourMs);
+  assert.equal(
+    show(officeHours.timezone, finishInWindow(officeHours, friday18, 9 * hourMs)),
+    '2026-03-31T10:00:00.000+02:00',
+  );
+});
+
+test('work of many weeks skips the weeks between, an hour off at most for the DST changes skipped', () => {
+  const utc: SendWindow = { ...officeHours, timezone: 'UTC' };
+  const monday9 = Date.UTC(2026, 2, 2, 9);
+  // 20 weeks of 40 hours and 3 more hours: the 21st Monday, 12:00.
+  const done = finishInWindow(utc, monday9, (20 * 40 + 3) * hourMs);
+  assert.equal(new Date(done ?? 0).toISOString(), '2026-07-20T12:00:00.000Z');
+  // Berlin moves to summer time in between: 12:00 local is 10:00 UTC, estimated within the hour.
+  const berlin = finishInWindow(
+    officeHours,
+    local(officeHours.timezone, '2026-03-02T09:00'),
+    (20 * 40 + 3) * hourMs,
+  );
+  const exact = local(officeHours.timezone, '2026-07-20T12:00');
+  assert.ok(berlin !== null && Math.abs(berlin - exact) <= hourMs, show(officeHours.timezone, berlin) ?? '');
+  assert.equal(finishInWindow({ ...utc, days: [] }, monday9, hourMs), null, 'a window that never opens');
+});
+
+test('property: finished work lies in the window or at its close, and took at least the work itself', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.integer({ min: 1, max: 23 }),
+      fc.integer({ min: 1, max: 40 * hourMs }),
+      fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+      (days, fromHour, hours, workMs, at) => {
+        const hh = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+        const w: SendWindow = {
+          days,
+          from: hh(fromHour),
+          to: hh(fromHour + hours),
+          timezone: 'Europe/Berlin',
+        };
+        const done = finishInWindow(w, at, workMs);
+        assert.ok(done !== null && done >= at + workMs);
+        assert.ok(isInWindow(w, done) || isInWindow(w, done - 1), 'in the window, or the instant it closes');
+      },
+    ),
+    { numRuns: 200 },
   );
 });

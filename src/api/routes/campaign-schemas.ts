@@ -208,6 +208,7 @@ addExamples(CampaignSchema, {
   status: 'running',
   pauseReason: null,
   error: null,
+  windowOpensAt: null,
   counts: {
     total: 1_250,
     queued: 812,
@@ -217,6 +218,7 @@ addExamples(CampaignSchema, {
     read: 247,
     failed: 3,
     skipped: 15,
+    cancelled: 0,
   },
   audienceSize: null,
   progress: { percent: 34.8, observedPerMinute: 3.9, plannedPerMinute: 4.1, etaSeconds: 12_540 },

@@ -93,7 +93,17 @@ function readInstant(value: string | null | undefined, pointer: string): number 
 
 const campaignExample = exampleOf(CampaignSchema);
 const messageExample = exampleOf(MessageSchema);
-const noCounts = { total: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 };
+const noCounts = {
+  total: 0,
+  queued: 0,
+  sending: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  skipped: 0,
+  cancelled: 0,
+};
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (app, opts) => {
   const { store, clock, engine } = opts;

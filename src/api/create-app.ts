@@ -20,6 +20,7 @@ import { requireApiKey } from './auth.ts';
 import { ProblemSchema } from './common-schemas.ts';
 import { registerOpenApi } from './openapi.ts';
 import { installProblemHandlers, sendProblem } from './problem.ts';
+import { rejectUnstorableText } from './reject-unstorable-text.ts';
 import { CampaignSchema, MessageSchema } from './routes/campaign-schemas.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { cloudApiWebhookRoutes } from './routes/cloud-api-webhooks.ts';
@@ -97,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   installProblemHandlers(app);
+  rejectUnstorableText(app);
   for (const schema of [
     ProblemSchema,
     ContactSchema,

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { KurirError } from '../domain/errors.ts';
+import { type FieldError, KurirError } from '../domain/errors.ts';
+import { findUnstorableText, pointerOf, unstorableTextReason } from '../domain/storable-text.ts';
 
 export interface UploadedFile {
   stream: Readable;
@@ -45,6 +46,15 @@ export async function singleFilePart(
     const first = Array.isArray(value) ? value[0] : value;
     if (first && first.type === 'field' && typeof first.value === 'string') fields[name] = first.value;
   }
+  // The same rule as for JSON bodies (`reject-unstorable-text.ts`): form fields become
+  // import options and the file name is stored with the file.
+  const errors: FieldError[] = findUnstorableText(fields).map(({ path, detail }) => ({
+    pointer: pointerOf(path),
+    detail,
+  }));
+  const nameReason = part.filename ? unstorableTextReason(part.filename) : null;
+  if (nameReason !== null) errors.push({ pointer: '/file', detail: `the file name ${nameReason}` });
+  if (errors.length > 0) throw new KurirError('request.invalid', 'The form is not valid', { errors });
   return {
     fields,
     file: {

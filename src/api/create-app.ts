@@ -37,6 +37,7 @@ import { simulatorRoutes } from './routes/simulator.ts';
 import { SuppressionSchema, suppressionRoutes } from './routes/suppressions.ts';
 import { TemplateSchema, templateRoutes } from './routes/templates.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
+import { installStrictJsonParser } from './strict-json-parser.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'KURIR_BODY_LIMIT_BYTES' | 'KURIR_UPLOAD_LIMIT_BYTES'>;
@@ -119,6 +120,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_request, payload, done) => {
     done(null, payload);
   });
+  // Before any route: every scope parses JSON this way, but for the Cloud API webhooks,
+  // which replace it to keep Meta's raw bytes for the signature.
+  installStrictJsonParser(app);
   await registerOpenApi(app, deps.version ?? '0.0.0');
 
   await app.register(healthRoutes, { store: deps.store, clock: deps.clock });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTestApp, multipart } from '../support/test-app.ts';
+import { call, createTestApp, multipart } from '../support/test-app.ts';
 
 type Case = {
   name: string;
@@ -551,4 +551,29 @@ test('a CSV with a broken quote names the line it starts on', async () => {
   assert.equal(res.statusCode, 422);
   assert.equal(res.json().code, 'import.invalid_csv');
   assert.equal(res.json().errors[0].line, 3);
+});
+
+test('a JSON body that is not UTF-8 is refused with the offset of its first bad byte', async () => {
+  await using t = await createTestApp();
+  // Latin-1, as a Windows tool might send it: é is the single byte 0xE9.
+  const body = Buffer.from('{"phone":"+4915112345678","name":"José"}', 'latin1');
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/contacts',
+    headers: { ...t.auth, 'content-type': 'application/json' },
+    payload: body,
+  });
+  assert.equal(res.statusCode, 400, res.body);
+  assert.equal(res.json().code, 'request.malformed_json');
+  assert.match(res.json().detail, /not UTF-8: byte 0xE9 at offset 37/);
+  assert.deepEqual((await call(t, 'GET', '/v1/contacts')).json().data, [], 'nothing stored as Jos\ufffd');
+
+  const withBom = await t.app.inject({
+    method: 'POST',
+    url: '/v1/contacts',
+    headers: { ...t.auth, 'content-type': 'application/json; charset=utf-8' },
+    payload: Buffer.from('\ufeff{"phone":"+4915112345678","name":"José 😀"}'),
+  });
+  assert.equal(withBom.statusCode, 201, withBom.body);
+  assert.equal(withBom.json().name, 'José 😀');
 });

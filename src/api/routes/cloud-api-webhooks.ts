@@ -142,7 +142,9 @@ export const cloudApiWebhookRoutes: FastifyPluginAsyncTypebox<{ store: Store; en
   app,
   { store, engine },
 ) => {
-  // The signature covers the exact bytes Meta sent: keep them, never re-serialise.
+  // The signature covers the exact bytes Meta sent: keep them, never re-serialise. (This
+  // scope's copy of the app's JSON parser goes first; the app's own stays as it is.)
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );

@@ -18,6 +18,7 @@ import type { FileStorage } from '../store/file-storage.ts';
 import type { Store } from '../store/store.ts';
 import { requireApiKey } from './auth.ts';
 import { ProblemSchema } from './common-schemas.ts';
+import { requireJsonBody } from './media-type-check.ts';
 import { registerOpenApi } from './openapi.ts';
 import { installProblemHandlers, sendProblem } from './problem.ts';
 import { rejectUnstorableText } from './reject-unstorable-text.ts';
@@ -99,6 +100,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   installProblemHandlers(app);
+  requireJsonBody(app);
   rejectUnstorableText(app);
   for (const schema of [
     ProblemSchema,

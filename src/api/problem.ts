@@ -7,6 +7,7 @@ import {
   KurirError,
   pointerEscape,
 } from '../domain/errors.ts';
+import { unsupportedMediaType } from './media-type-check.ts';
 
 /** RFC 9457 problem details, with Kurir's stable `code` and per-field `errors`. */
 export interface Problem {
@@ -102,14 +103,13 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'request.malformed_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'request.too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported_media_type',
   FST_REQ_FILE_TOO_LARGE: 'file.too_large',
   FST_FILES_LIMIT: 'request.invalid',
   FST_PARTS_LIMIT: 'request.invalid',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'request.unsupported_media_type',
 };
 
-function toKurirError(error: FastifyError | Error): KurirError | null {
+function toKurirError(error: FastifyError | Error, request: FastifyRequest): KurirError | null {
   if (isKurirError(error)) return error;
   const e = error as FastifyError & { validationContext?: string };
   if (e.validation) {
@@ -126,6 +126,8 @@ function toKurirError(error: FastifyError | Error): KurirError | null {
       cause: error,
     });
   }
+  // Fastify found no parser for the body's type: say which types this route takes.
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(request, error);
   if (e.code && fastifyCodes[e.code]) {
     const code = fastifyCodes[e.code] as ErrorCode;
     const detail = code === 'request.malformed_json' ? `The body is not valid JSON: ${e.message}` : e.message;
@@ -143,7 +145,7 @@ function toKurirError(error: FastifyError | Error): KurirError | null {
 /** Every error leaves as problem JSON; unknown ones become a bare 500, logged once here. */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = toKurirError(error);
+    const known = toKurirError(error, request);
     if (known) {
       if (known.status >= 500) request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, known);

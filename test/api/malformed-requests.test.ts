@@ -577,3 +577,32 @@ test('a JSON body that is not UTF-8 is refused with the offset of its first bad 
   assert.equal(withBom.statusCode, 201, withBom.body);
   assert.equal(withBom.json().name, 'José 😀');
 });
+
+test('a body of a type the route does not take gets 415 naming the types it takes', async () => {
+  await using t = await createTestApp();
+  const send = (url: string, contentType: string, payload: string) =>
+    t.app.inject({ method: 'POST', url, headers: { ...t.auth, 'content-type': contentType }, payload });
+
+  const xml = await send('/v1/contacts', 'application/xml', '<phone>+4915112345678</phone>');
+  assert.equal(xml.statusCode, 415, xml.body);
+  assert.equal(xml.json().code, 'request.unsupported_media_type');
+  assert.equal(xml.json().detail, 'POST /v1/contacts takes application/json, not application/xml');
+
+  // curl -d without a content type sends a form; the route says what it wants instead.
+  const form = await send('/v1/templates', 'application/x-www-form-urlencoded', 'name=x');
+  assert.equal(form.statusCode, 415, form.body);
+  assert.match(form.json().detail, /takes application\/json, not application\/x-www-form-urlencoded/);
+
+  // A type the app can read (CSV, plain text) on a JSON route is refused the same way,
+  // rather than failing the schema with "body must be object".
+  const csv = await send('/v1/contacts', 'text/csv', 'phone\n+4915112345678\n');
+  assert.equal(csv.statusCode, 415, csv.body);
+  assert.match(csv.json().detail, /takes application\/json, not text\/csv/);
+  const text = await send('/v1/keys', 'text/plain', '{"name":"ci"}');
+  assert.equal(text.statusCode, 415, text.body);
+
+  const upload = await send('/v1/files', 'application/x-www-form-urlencoded', 'file=x');
+  assert.equal(upload.statusCode, 415, upload.body);
+  assert.match(upload.json().detail, /POST \/v1\/files takes multipart\/form-data, not/);
+  assert.deepEqual((await call(t, 'GET', '/v1/contacts')).json().data, []);
+});

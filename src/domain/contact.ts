@@ -26,6 +26,12 @@ export interface Contact {
 export const FIELD_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_TAGS = 50;
 export const MAX_FIELDS = 100;
+/**
+ * Custom-field conditions one filter may hold. Each becomes its own SQL comparison, and
+ * SQLite refuses a statement whose expression tree grows past 1,000 levels ("Expression
+ * tree is too large"), which a few hundred `field.<key>` parameters reach.
+ */
+export const MAX_FIELD_FILTERS = 20;
 
 /** Tags and statuses compare case-insensitively, so they are stored trimmed and lower-case. */
 export function normaliseLabel(value: string): string {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { campaignStatuses, senderStrategies } from '../../domain/campaign.ts';
-import { FIELD_KEY_PATTERN } from '../../domain/contact.ts';
+import { FIELD_KEY_PATTERN, MAX_FIELD_FILTERS } from '../../domain/contact.ts';
 import { messageStates } from '../../domain/message.ts';
 import { pacingPresets } from '../../domain/pacing/pacing-policy.ts';
 import { addExamples, Nullable, oneOf, Timestamp } from '../common-schemas.ts';
@@ -18,7 +18,7 @@ export const AudienceSchema = Type.Object(
     ),
     fields: Type.Optional(
       Type.Record(Type.String({ pattern: FIELD_KEY_PATTERN.source }), Type.String({ maxLength: 200 }), {
-        maxProperties: 20,
+        maxProperties: MAX_FIELD_FILTERS,
         additionalProperties: false,
         description: 'Custom-field equality',
       }),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { FIELD_KEY_PATTERN, MAX_FIELDS, MAX_TAGS } from '../../domain/contact.ts';
+import { FIELD_KEY_PATTERN, MAX_FIELD_FILTERS, MAX_FIELDS, MAX_TAGS } from '../../domain/contact.ts';
 import { addExamples, addNamedExamples, Nullable, PageQuery, pageOf, Timestamp } from '../common-schemas.ts';
 import { exampleIds } from '../example-ids.ts';
 
@@ -109,7 +109,7 @@ const filterProps = {
   status: Type.Optional(Type.Array(Status, { maxItems: 20 })),
 };
 
-/** `field.<key>=value` narrows by custom-field equality. */
+/** `field.<key>=value` narrows by custom-field equality; the route counts them (MAX_FIELD_FILTERS). */
 const fieldFilterPattern = `^field\\.${fieldKey.replace(/^\^/, '')}`;
 
 export const ContactListQuery = Type.Object(
@@ -132,7 +132,7 @@ export const ContactFilterBody = Type.Object(
     status: filterProps.status,
     fields: Type.Optional(
       Type.Record(Type.String({ pattern: fieldKey }), Type.String({ maxLength: 200 }), {
-        maxProperties: 20,
+        maxProperties: MAX_FIELD_FILTERS,
         additionalProperties: false,
       }),
     ),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Clock } from '../../domain/clock.ts';
-import type { Contact, ContactFilter } from '../../domain/contact.ts';
+import { type Contact, type ContactFilter, MAX_FIELD_FILTERS } from '../../domain/contact.ts';
 import {
   mergeFields,
   readConsent,
@@ -52,7 +52,10 @@ function contactJson(contact: Contact, suppressed: boolean) {
   };
 }
 
-/** Reads `q`, `tag`, `status` and `field.<key>` from a query string. */
+/**
+ * Reads `q`, `tag`, `status` and `field.<key>` from a query string. The schema cannot count
+ * the `field.` parameters (they match a pattern), so their limit is checked here.
+ */
 function filterFromQuery(query: Record<string, unknown>): ContactFilter {
   const filter: ContactFilter = {};
   if (typeof query.q === 'string') filter.q = query.q;
@@ -62,7 +65,18 @@ function filterFromQuery(query: Record<string, unknown>): ContactFilter {
   for (const [key, value] of Object.entries(query)) {
     if (key.startsWith('field.') && typeof value === 'string') fields[key.slice('field.'.length)] = value;
   }
-  if (Object.keys(fields).length > 0) filter.fields = fields;
+  const count = Object.keys(fields).length;
+  if (count > MAX_FIELD_FILTERS) {
+    throw new KurirError('request.invalid', `At most ${MAX_FIELD_FILTERS} custom-field filters per request`, {
+      errors: [
+        {
+          parameter: 'field.<key>',
+          detail: `is given ${count} times; at most ${MAX_FIELD_FILTERS} field filters per request`,
+        },
+      ],
+    });
+  }
+  if (count > 0) filter.fields = fields;
   return filter;
 }
 

@@ -184,6 +184,25 @@ export function storeContract(backend: Backend): void {
       assert.equal(await store.contacts.count(b.id, {}), 1);
     });
 
+    test(`${backend}: a filter of 100,000 ids counts, lists and deletes past the bound-parameter limits`, async () => {
+      const ws = await workspace();
+      const kept = await store.contacts.create(contact(ws.id, '+4915100000104'));
+      const listed = await store.contacts.create(contact(ws.id, '+4915100000105'));
+      // More than SQLite's 32,766 variables and PostgreSQL's 65,535 parameters.
+      const ids = [listed.id, ...Array.from({ length: 99_999 }, (_, i) => `ct_${i.toString(36)}`)];
+      assert.equal(await store.contacts.count(ws.id, { ids }), 1);
+      assert.deepEqual(
+        (await store.contacts.list(ws.id, { ids }, { limit: 10 })).items.map((c) => c.id),
+        [listed.id],
+      );
+      assert.equal(await store.contacts.deleteMatching(ws.id, { ids }), 1);
+      assert.deepEqual(
+        (await store.contacts.list(ws.id, {}, { limit: 10 })).items.map((c) => c.id),
+        [kept.id],
+      );
+      assert.equal(await store.contacts.count(ws.id, { ids: [] }), 0, 'no ids selects nobody');
+    });
+
     test(`${backend}: the import writer inserts, updates or skips, counting each row a contact stands for`, async () => {
       const ws = await workspace();
       await store.contacts.create(

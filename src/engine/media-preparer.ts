@@ -21,6 +21,13 @@ export interface MediaPreparerDeps {
 /** The largest source image Kurir will shrink (bigger ones are refused before the start). */
 const SOURCE_IMAGE_LIMIT = 25 * 1024 * 1024;
 
+/**
+ * The most pixels Kurir decodes: sharp's own default (16383 × 16383), stated so that the
+ * refusal can name it. A PNG of a few kilobytes can declare far more (a 20,000 × 20,000
+ * image of one colour compresses to under 50 KB) and would take gigabytes to decode.
+ */
+export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff;
+
 /** Tries from gentle to harsh; the first result under the limit wins. */
 const attempts = [
   { side: 2048, quality: 85 },
@@ -49,6 +56,7 @@ export async function prepareImages(
       continue;
     }
     const source = await load(deps, workspaceId, a, i);
+    await refuseTooManyPixels(source.bytes, i);
     if (source.bytes.length <= deps.imageMaxBytes) {
       out.push(a);
       continue;
@@ -99,11 +107,37 @@ async function load(
   }
 }
 
+/**
+ * Refuses an image whose header declares more than {@link MAX_IMAGE_PIXELS}, however few
+ * bytes it has: shrinking it would fail, and sending it would hand every recipient's phone
+ * the decoding. The header is read without decoding (hence no limit on that read). Bytes
+ * that are no image sharp knows pass here: a small one is sent as it is, a large one
+ * fails to shrink with its own reason.
+ */
+async function refuseTooManyPixels(bytes: Buffer, i: number): Promise<void> {
+  let width: number;
+  let height: number;
+  try {
+    ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
+  } catch {
+    return;
+  }
+  if (!(width * height > MAX_IMAGE_PIXELS)) return;
+  throw new KurirError('campaign.invalid', 'An image has too many pixels to read', {
+    errors: [
+      {
+        pointer: `/template/attachments/${i}`,
+        detail: `has too many pixels: ${width}×${height}, limit ${MAX_IMAGE_PIXELS}`,
+      },
+    ],
+  });
+}
+
 async function shrink(source: Buffer, limit: number, i: number): Promise<Buffer> {
   let last: Buffer | null = null;
   try {
     for (const step of attempts) {
-      last = await sharp(source)
+      last = await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS })
         .rotate() // honour EXIF orientation before it is dropped
         .resize({ width: step.side, height: step.side, fit: 'inside', withoutEnlargement: true })
         .flatten({ background: '#ffffff' })

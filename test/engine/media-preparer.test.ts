@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { call, createTestApp, multipart, type TestApp } from '../support/test-app.ts';
 
@@ -10,6 +11,37 @@ async function bigImage(): Promise<Buffer> {
   return sharp(raw, { raw: { width: 1600, height: 1200, channels: 3 } })
     .png()
     .toBuffer();
+}
+
+/**
+ * A valid PNG of 16,400 × 16,400 black-and-white pixels, just over the 16,383² Kurir
+ * decodes: one colour, so it deflates to ~150 KB. `paddingBytes` of text in a tEXt chunk
+ * make the file itself as large as a test needs.
+ */
+function hugePng(paddingBytes = 0): Buffer {
+  const side = 16_400;
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header[8] = 1; // bit depth; colour type 0 (grey), no interlace
+  const rows = Buffer.alloc((1 + Math.ceil(side / 8)) * side);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    ...(paddingBytes > 0
+      ? [chunk('tEXt', Buffer.from(`Comment\0${'x'.repeat(paddingBytes)}`, 'latin1'))]
+      : []),
+    chunk('IDAT', zlib.deflateSync(rows, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function upload(t: TestApp, bytes: Buffer, name: string, type: string) {
@@ -117,4 +149,43 @@ test('a video over the limit of a Cloud API-sized driver is refused with the num
     res.json().errors[0].detail,
     /83886080 bytes; simulator senders take video up to 67108864 bytes/,
   );
+});
+
+test('a large image with more pixels than Kurir decodes is refused naming its size and the limit', async () => {
+  await using t = await createTestApp();
+  const png = hugePng(400 * 1024);
+  assert.ok(png.length > 350 * 1024, 'over the size that gets it shrunk');
+  assert.deepEqual(
+    await sharp(png, { limitInputPixels: false })
+      .metadata()
+      .then((m) => [m.format, m.width, m.height]),
+    ['png', 16_400, 16_400],
+    'a PNG sharp reads',
+  );
+  const file = await upload(t, png, 'map.png', 'image/png');
+  const { started } = await startCampaign(t, {
+    name: 'Map',
+    variants: ['x'],
+    attachments: [{ type: 'image', fileId: file.id }],
+  });
+  assert.equal(started.statusCode, 422, started.body);
+  assert.equal(started.json().code, 'campaign.invalid');
+  assert.deepEqual(started.json().errors, [
+    { pointer: '/template/attachments/0', detail: 'has too many pixels: 16400×16400, limit 268402689' },
+  ]);
+});
+
+test('a small file declaring more pixels than Kurir decodes is refused too, not sent as it is', async () => {
+  await using t = await createTestApp();
+  const png = hugePng();
+  assert.ok(png.length < 350 * 1024, `${png.length} bytes: under the size that gets it shrunk`);
+  const file = await upload(t, png, 'bomb.png', 'image/png');
+  const { campaignId, started } = await startCampaign(t, {
+    name: 'Bomb',
+    variants: ['x'],
+    attachments: [{ type: 'image', fileId: file.id }],
+  });
+  assert.equal(started.statusCode, 422, started.body);
+  assert.match(started.json().errors[0].detail, /^has too many pixels: 16400×16400, limit 268402689$/);
+  assert.equal((await t.store.campaigns.find(campaignId))?.status, 'draft');
 });

@@ -1,14 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KurirError } from '../domain/errors.ts';
 
+/** The body a route reads itself, by media type (`rawBody`, see operation.ts): uploads. */
+function rawBodyOf(request: FastifyRequest): Record<string, unknown> | undefined {
+  return (request.routeOptions.schema as { rawBody?: Record<string, unknown> } | undefined)?.rawBody;
+}
+
 /**
- * The body types a route takes: those its schema declares in `consumes` (uploads), else
- * JSON when it has a body schema, else none.
+ * The body types a route takes: the media types of its `rawBody` (uploads), else JSON when
+ * it has a body schema, else none.
  */
 export function acceptedMediaTypes(request: FastifyRequest): readonly string[] {
-  const schema = request.routeOptions.schema;
-  if (schema?.consumes !== undefined) return schema.consumes;
-  return schema?.body === undefined ? [] : ['application/json'];
+  const raw = rawBodyOf(request);
+  if (raw !== undefined) return Object.keys(raw);
+  return request.routeOptions.schema?.body === undefined ? [] : ['application/json'];
 }
 
 /** The bare media type of a request (`application/json`), lower-case, or null without one. */
@@ -31,12 +36,11 @@ export function unsupportedMediaType(request: FastifyRequest, cause?: unknown): 
  * A JSON route refuses a body of another type that some parser of the app read anyway
  * (CSV or plain text is read as a stream, a multipart form is left for the route): else
  * it would fail its schema with "body must be object", which says nothing of the cause.
- * Upload routes (`consumes`) check their own bodies, which may come in several forms.
+ * Routes that read their body themselves (`rawBody`) check it as they read it.
  */
 export function requireJsonBody(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const schema = request.routeOptions.schema;
-    if (schema?.body === undefined || schema.consumes !== undefined) return;
+    if (request.routeOptions.schema?.body === undefined || rawBodyOf(request) !== undefined) return;
     const type = mediaTypeOf(request);
     const sentBody =
       Number(request.headers['content-length'] ?? 0) > 0 ||

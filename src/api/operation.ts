@@ -34,7 +34,7 @@ export interface OperationSpec {
   /**
    * The catalogue codes the route may answer with besides the ones every route of its
    * kind has: 401 without a key, 400 `request.invalid` for input that fails its schema,
-   * `request.malformed_json` for a JSON body.
+   * `request.malformed_json` and a 415 `request.unsupported_media_type` for a JSON body.
    */
   errors?: ErrorCode[];
 }
@@ -53,7 +53,7 @@ export function operation<S extends OperationSpec>(spec: S): Omit<S, 'errors'> {
           ? 'path'
           : null;
   if (part !== null) codes.push('request.invalid');
-  if (spec.body !== undefined) codes.push('request.malformed_json');
+  if (spec.body !== undefined) codes.push('request.malformed_json', 'request.unsupported_media_type');
   codes.push(...errors);
   return { ...schema, response: { ...spec.response, ...problemResponses(codes, part ?? 'body') } };
 }

@@ -21,7 +21,7 @@ const samples: Partial<Record<ErrorCode, ProblemSample>> = {
   },
   'request.too_large': { detail: 'Request body is too large' },
   'request.unsupported_media_type': {
-    detail: 'Send the CSV as multipart/form-data (field `file`) or as a text/csv body',
+    detail: 'POST /v1/contacts/import takes multipart/form-data or text/csv, not application/xml',
   },
   'auth.missing_key': { detail: 'Send an API key as `Authorization: Bearer <key>` or `X-API-Key`' },
   'auth.invalid_key': { detail: 'The API key is unknown or revoked' },

@@ -204,7 +204,7 @@ test('errors are problem JSON with an example for each code a route answers with
   }
   assert.deepEqual(faults, []);
   const createContact = spec.paths['/v1/contacts'].post.responses;
-  assert.deepEqual(Object.keys(createContact).sort(), ['201', '400', '401', '409', '422']);
+  assert.deepEqual(Object.keys(createContact).sort(), ['201', '400', '401', '409', '415', '422']);
   assert.deepEqual(Object.keys(createContact['401'].content['application/problem+json'].examples), [
     'auth.missing_key',
     'auth.invalid_key',

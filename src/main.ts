@@ -13,6 +13,7 @@ import { Engine } from './engine/engine.ts';
 import { FileStorage } from './store/file-storage.ts';
 import { openStore, storeLocation } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
+import { prepareDataDir } from './system/data-dir.ts';
 import { createLogger } from './system/logger.ts';
 import { fetchMedia } from './system/media-fetch.ts';
 import { probeMedia } from './system/media-probe.ts';
@@ -78,10 +79,18 @@ async function main(): Promise<void> {
   const random = new SystemRandom();
   const ids = (prefix: string) => newId(prefix, clock.now(), random);
 
+  // Owner-only from the first byte; an installation from before is tightened here.
+  const tightened = prepareDataDir(config.DATA_DIR);
   const location = storeLocation(config.DATABASE_URL, config.DATA_DIR, config.DATABASE_POOL_SIZE);
   const store = await openStore(location);
   const secrets = await openSecrets(config, location.kind, store);
   const files = new FileStorage(path.join(config.DATA_DIR, 'files'));
+  const tightenedFiles = await files.tighten();
+  if (tightened + tightenedFiles > 0)
+    log.info(
+      { entries: tightened + tightenedFiles },
+      'made the data directory readable by its owner only (it was open to others)',
+    );
   const importer = new ContactImporter({
     store,
     files,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KurirError } from '../domain/errors.ts';
+import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE, opensToOthers } from '../domain/owner-only.ts';
 
 export interface SavedBytes {
   size: number;
@@ -13,7 +14,8 @@ export interface SavedBytes {
 /**
  * Bytes of uploaded files on local disk, under `<dir>/<workspace>/<file id>`. A file is
  * written to a temporary name, flushed to disk and renamed, so after a crash it is either
- * whole or absent — never half an upload that an import would read as complete.
+ * whole or absent — never half an upload that an import would read as complete. Folders
+ * are 0700 and files 0600 (owner only) from creation, whatever the umask.
  */
 export class FileStorage {
   readonly #dir: string;
@@ -42,11 +44,11 @@ export class FileStorage {
     inspectors: Transform[] = [],
   ): Promise<SavedBytes> {
     const target = this.path(workspaceId, fileId);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: OWNER_ONLY_DIR_MODE });
     const temp = `${target}.${randomBytes(4).toString('hex')}.part`;
     const hash = createHash('sha256');
     let size = 0;
-    const out = fs.createWriteStream(temp, { flags: 'wx' });
+    const out = fs.createWriteStream(temp, { flags: 'wx', mode: OWNER_ONLY_FILE_MODE });
     try {
       const measure = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -90,5 +92,32 @@ export class FileStorage {
 
   async remove(workspaceId: string, fileId: string): Promise<void> {
     await fs.promises.rm(this.path(workspaceId, fileId), { force: true });
+  }
+
+  /**
+   * Takes group and other access away from every folder and file under the storage (from
+   * an installation made before they were created owner-only); returns how many changed.
+   * Symbolic links are left alone: what they point at is not Kurir's.
+   */
+  async tighten(): Promise<number> {
+    let changed = 0;
+    const visit = async (entry: string): Promise<void> => {
+      let stat: fs.Stats;
+      try {
+        stat = await fs.promises.lstat(entry);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      if (stat.isSymbolicLink()) return;
+      if (opensToOthers(stat.mode)) {
+        await fs.promises.chmod(entry, stat.isDirectory() ? OWNER_ONLY_DIR_MODE : OWNER_ONLY_FILE_MODE);
+        changed++;
+      }
+      if (stat.isDirectory())
+        await Promise.all((await fs.promises.readdir(entry)).map((name) => visit(path.join(entry, name))));
+    };
+    await visit(this.#dir);
+    return changed;
   }
 }

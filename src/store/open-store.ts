@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, Dialect } from './database.ts';
 import { migrate } from './migrator.ts';
 import { NodeSqliteDatabase } from './sqlite/sqlite-database.ts';
+import { prepareSqliteFile } from './sqlite/sqlite-files.ts';
 import { Store } from './store.ts';
 
 export type StoreLocation =
@@ -52,7 +52,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 /** A connection (SQLite) or a pool (PostgreSQL) to the database, its schema left as it is. */
 export function connectDatabase(location: StoreLocation): { db: Kysely<Database>; dialect: Dialect } {
   if (location.kind === 'sqlite') {
-    if (location.file !== ':memory:') fs.mkdirSync(path.dirname(location.file), { recursive: true });
+    if (location.file !== ':memory:') prepareSqliteFile(location.file);
     const database = NodeSqliteDatabase.open(location.file);
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }

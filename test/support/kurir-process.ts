@@ -4,6 +4,8 @@ import { type Started, startNode } from './processes.ts';
 export class KurirProcess {
   readonly #env: Record<string, string>;
   #current: Started | null = null;
+  /** The process last started, running or not: its output outlives it. */
+  #last: Started | null = null;
   url = '';
   key = '';
   starts = 0;
@@ -15,6 +17,7 @@ export class KurirProcess {
   async start(): Promise<void> {
     const p = startNode('src/main.ts', [], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.#env });
     this.#current = p;
+    this.#last = p;
     const [, url] = await p.waitFor(/listening on (http:\/\/\S+)/, 60_000);
     this.url = url as string;
     if (this.starts === 0) {
@@ -33,16 +36,19 @@ export class KurirProcess {
     this.#current = null;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM, as a service manager stops it; resolves with the exit code. */
+  async stop(): Promise<number | null> {
     const p = this.#current;
-    if (p === null) return;
+    if (p === null) return null;
     p.child.kill('SIGTERM');
-    await p.exited;
+    const code = await p.exited;
     this.#current = null;
+    return code;
   }
 
+  /** What the running process (or the one that ran last) printed. */
   output(): string {
-    return this.#current?.output() ?? '';
+    return this.#last?.output() ?? '';
   }
 
   async api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {

@@ -88,6 +88,15 @@ export const configSchema = z.object({
     .describe(
       'After a crash, how long a message a driver without idempotent ids may have sent waits for a receipt before it fails as `unknown_outcome`',
     ),
+  KURIR_SHUTDOWN_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(8000)
+    .describe(
+      'On SIGTERM or SIGINT, how long sends under way may take to settle before Kurir exits anyway (what was under way is then recovered at the next start, as after a crash)',
+    ),
 });
 
 export type Config = Readonly<
@@ -121,6 +130,14 @@ function parseEnv<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const data = parseEnv(configSchema, env);
   return Object.freeze({ ...data, DATA_DIR: path.resolve(cwd, data.DATA_DIR) });
+}
+
+/**
+ * Whether npm started this process (`npm start`, `npx kurir …`): npm marks its children's
+ * environment with the lifecycle event it runs. Not a setting, so not in the schema.
+ */
+export function launchedByNpm(env: Env = process.env): boolean {
+  return env.npm_lifecycle_event !== undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { createApp } from './api/create-app.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, launchedByNpm, loadConfig } from './config.ts';
 import { newId } from './domain/id.ts';
 import { defaultRetryPolicy } from './domain/retry-policy.ts';
 import type { Attachment } from './domain/template.ts';
@@ -19,6 +20,7 @@ import { fetchMedia } from './system/media-fetch.ts';
 import { probeMedia } from './system/media-probe.ts';
 import { SecretBox } from './system/secret-box.ts';
 import { embeddedSecret } from './system/secret-file.ts';
+import { awaitStopRequest } from './system/stop-request.ts';
 import { SystemClock } from './system/system-clock.ts';
 import { SystemRandom } from './system/system-random.ts';
 
@@ -62,8 +64,16 @@ const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import
   version: string;
 };
 
-/** Wires the real clock, randomness, store and logger, then serves until a signal. */
-async function main(): Promise<void> {
+interface Serving {
+  config: Config;
+  log: Logger;
+  clock: SystemClock;
+  /** Stops everything `start` started, gracefully. */
+  stop: () => Promise<void>;
+}
+
+/** Wires the real clock, randomness, store and logger, and serves. */
+async function start(): Promise<Serving> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -172,20 +182,36 @@ async function main(): Promise<void> {
 
   await importer.resumeUnfinished();
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  // Stopped in the order work comes in: requests (event streams end), then sending (no new
+  // claim; sends under way settle and are written; drivers close), imports, the store.
+  const stop = async () => {
     await app.close();
     await engine[Symbol.asyncDispose]();
     await simulator?.close();
     await importer[Symbol.asyncDispose]();
     await store.close();
-    process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  return { config, log, clock, stop };
+}
+
+/** Serves until asked to stop (SIGTERM, SIGINT, or npm gone), then stops gracefully. */
+async function main(): Promise<void> {
+  const { config, log, clock, stop } = await start();
+  const reason = await awaitStopRequest({
+    process,
+    clock,
+    log,
+    graceMs: config.KURIR_SHUTDOWN_GRACE_MS,
+    followLauncher: launchedByNpm(),
+  });
+  try {
+    await stop();
+  } catch (error) {
+    log.error({ err: error, reason }, 'stopping failed');
+    process.exit(1);
+  }
+  log.info({ reason }, 'stopped');
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { launchedByNpm } from '../config.ts';
 import { isE164 } from '../domain/phone.ts';
 import type { MsRange } from '../drivers/simulator/network-settings.ts';
 import type { ReplyRule } from '../drivers/simulator/reply-rules.ts';
 import { SimulatorNetwork, type SimulatorNetworkOptions } from '../drivers/simulator/simulator-network.ts';
 import { createSimulatorServer } from '../drivers/simulator/simulator-server.ts';
 import { createLogger } from '../system/logger.ts';
+import { awaitStopRequest } from '../system/stop-request.ts';
 import { SystemClock } from '../system/system-clock.ts';
 import { SystemRandom } from '../system/system-random.ts';
 import { CliError } from './cli-error.ts';
@@ -29,8 +31,12 @@ Usage: kurir simulator [options]
                               (--reply '*=STOP'); repeatable, the first rule that fits answers
   --log-level <level>         default info
 
-Prints "Simulator listening on http://…" once it accepts connections; stops on SIGINT/SIGTERM.
+Prints "Simulator listening on http://…" once it accepts connections. SIGINT or SIGTERM stops
+it: sends it is holding get their answers, event streams end, and it exits within seconds.
 `;
+
+/** The simulator holds nothing durable: closing takes milliseconds, so a stuck close is cut short. */
+const STOP_GRACE_MS = 3000;
 
 function range(flag: string, value: string | undefined): MsRange | undefined {
   if (value === undefined) return undefined;
@@ -118,7 +124,7 @@ function parse(argv: string[]) {
   return { help: values.help === true, port, host: values.host, logLevel: values['log-level'], options };
 }
 
-/** `kurir simulator`: serves a simulated network until SIGINT/SIGTERM; resolves with the exit code. */
+/** `kurir simulator`: serves a simulated network until asked to stop; resolves with the exit code. */
 export async function simulatorCommand(argv: string[]): Promise<number> {
   const args = parse(argv);
   if (args.help) {
@@ -137,12 +143,17 @@ export async function simulatorCommand(argv: string[]): Promise<number> {
   // Straight to stdout, not the logger: tests and people read this line to find the port.
   process.stdout.write(`Simulator listening on http://${shownHost}:${port} (dedup ${dedup})\n`);
 
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  const reason = await awaitStopRequest({
+    process,
+    clock,
+    log,
+    graceMs: STOP_GRACE_MS,
+    followLauncher: launchedByNpm(),
   });
-  log.info({ signal }, 'simulator shutting down');
-  await app.close();
+  // The network first: it answers the sends it holds (a latency fault) and ends the event
+  // streams, so drivers get their answers; then the server closes every connection.
   await network.close();
+  await app.close();
+  log.info({ reason }, 'simulator stopped');
   return 0;
 }

@@ -9,11 +9,24 @@ export interface Started {
   /** Resolves with the first match of `pattern` in stdout+stderr; rejects if the process exits first. */
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
+  /**
+   * Resolves once stdout and stderr are closed by every process that held them: the child
+   * and anything it started (an `npm start` and the server under it) are gone.
+   */
+  closed: Promise<void>;
 }
 
 /** Starts a Kurir entry point (`src/main.ts`, the CLI…) on this Node with the given env. */
 export function startNode(script: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [path.join(projectRoot, script), ...args], {
+  return startCommand(process.execPath, [path.join(projectRoot, script), ...args], env);
+}
+
+/**
+ * Starts `command` in the project's folder with only the given env (and PATH, HOME, JSON
+ * logs), its output collected.
+ */
+export function startCommand(command: string, args: string[], env: Record<string, string>): Started {
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,10 +40,14 @@ export function startNode(script: string, args: string[], env: Record<string, st
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ended = (stream: NodeJS.ReadableStream | null) =>
+    new Promise<void>((resolve) => (stream === null ? resolve() : stream.once('close', () => resolve())));
+  const closed = Promise.all([ended(child.stdout), ended(child.stderr)]).then(() => {});
   return {
     child,
     output: () => out,
     exited,
+    closed,
     waitFor(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -5,6 +5,7 @@ import { SimulatorDriver } from '../../../src/drivers/simulator/simulator-driver
 import { SystemClock } from '../../../src/system/system-clock.ts';
 import { DriverEventRecorder } from '../../contract/driver-event-recorder.ts';
 import { runNode, startNode } from '../../support/processes.ts';
+import { until } from '../../support/running-campaign.ts';
 import { ALICE, SENDER } from './network-fixture.ts';
 
 test('kurir simulator serves a network with the options given, and stops on SIGTERM', async () => {
@@ -53,6 +54,39 @@ test('kurir simulator serves a network with the options given, and stops on SIGT
     sim.child.kill('SIGTERM');
   }
   assert.equal(await sim.exited, 0, sim.output());
+});
+
+test('kurir simulator answers the sends it holds before it stops on SIGTERM', async () => {
+  const sim = startNode(
+    'src/cli/main.ts',
+    ['simulator', '--port', '0', '--auto-pair', '--latency', '60000'],
+    {},
+  );
+  try {
+    const [, url = ''] = await sim.waitFor(/Simulator listening on (http:\/\/\S+)/);
+    const clock = new SystemClock();
+    await using driver = new SimulatorDriver({
+      link: new HttpLink({ baseUrl: url, clock }),
+      clock,
+      sender: SENDER,
+    });
+    const events = new DriverEventRecorder(driver);
+    await driver.connect();
+    await events.waitFor('connected');
+    const held = driver.send({ id: 'm1', to: ALICE, type: 'text' as const, text: 'Hallo' });
+    // The network decides a send when it gets it; the latency fault holds only the answer.
+    await until('the network to take the send', async () => {
+      const counts = (await (await fetch(`${url}/records/counts`)).json()) as { accepted: number };
+      return counts.accepted === 1;
+    });
+    const stopping = Date.now();
+    sim.child.kill('SIGTERM');
+    assert.deepEqual(await held, { ok: true, providerId: 'm1' }, 'the driver got its answer');
+    assert.equal(await sim.exited, 0, sim.output());
+    assert.ok(Date.now() - stopping < 3000, `stopped in ${Date.now() - stopping} ms`);
+  } finally {
+    sim.child.kill('SIGKILL');
+  }
 });
 
 test('kurir simulator refuses a malformed option and says which', async () => {

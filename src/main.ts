@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './api/create-app.ts';
 import { type Config, ConfigError, launchedByNpm, loadConfig } from './config.ts';
@@ -11,7 +10,7 @@ import { ContactImporter } from './engine/contact-import/contact-importer.ts';
 import { ensureDefaultWorkspace } from './engine/create-workspace.ts';
 import { KurirDriverFactory } from './engine/driver-factory.ts';
 import { Engine } from './engine/engine.ts';
-import { FileStorage } from './store/file-storage.ts';
+import { FileStorage, fileStorageDir } from './store/file-storage.ts';
 import { openStore, storeLocation } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { prepareDataDir } from './system/data-dir.ts';
@@ -94,7 +93,7 @@ async function start(): Promise<Serving> {
   const location = storeLocation(config.DATABASE_URL, config.DATA_DIR, config.DATABASE_POOL_SIZE);
   const store = await openStore(location);
   const secrets = await openSecrets(config, location.kind, store);
-  const files = new FileStorage(path.join(config.DATA_DIR, 'files'));
+  const files = new FileStorage(fileStorageDir(config.DATA_DIR));
   const tightenedFiles = await files.tighten();
   if (tightened + tightenedFiles > 0)
     log.info(

@@ -13,6 +13,8 @@ Workspaces and keys (run on the server: they open its database directly)
   keys create [--name <name>] [--workspace <id>]
                                           create an API key; its secret is printed once
   keys revoke <key id> [--workspace <id>] revoke an API key
+  backup <file.tar> [--no-files]          the database, secret and uploads in one file, while it runs
+  restore <file.tar> [--force]            a backup into DATA_DIR (see kurir backup --help)
 
 Campaigns, senders, templates, contacts (clients of the HTTP API; see kurir <group> --help)
   campaign ls [--status running]          campaigns with status and progress
@@ -31,8 +33,9 @@ Campaigns, senders, templates, contacts (clients of the HTTP API; see kurir <gro
 Simulator
   simulator [--port 7080] [--no-dedup] …  run a simulated WhatsApp network (see simulator --help)
 
-Workspace and key commands choose the database as the server does: DATABASE_URL, or
-DATA_DIR/kurir.db. Without --workspace, they act on the first (default) workspace.
+Workspace, key, backup and restore commands choose the database as the server does:
+DATABASE_URL, or DATA_DIR/kurir.db. Without --workspace, they act on the first (default)
+workspace.
 `;
 
 type Group = (argv: string[]) => Promise<number>;
@@ -47,6 +50,8 @@ const groups: Record<string, () => Promise<Group>> = {
   sender: async () => (await import('./sender-commands.ts')).senderCommand,
   template: async () => (await import('./template-commands.ts')).templateCommand,
   contact: async () => (await import('./contact-commands.ts')).contactCommand,
+  backup: async () => (await import('./backup-commands.ts')).backupCommand,
+  restore: async () => (await import('./backup-commands.ts')).restoreCommand,
 };
 
 async function run(argv: string[]): Promise<number> {

@@ -6,6 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { KurirError } from '../domain/errors.ts';
 import { OWNER_ONLY_DIR_MODE, OWNER_ONLY_FILE_MODE, opensToOthers } from '../domain/owner-only.ts';
 
+/** Where uploaded files live inside a data directory. */
+export function fileStorageDir(dataDir: string): string {
+  return path.join(dataDir, 'files');
+}
+
 export interface SavedBytes {
   size: number;
   sha256: string;
@@ -92,6 +97,25 @@ export class FileStorage {
 
   async remove(workspaceId: string, fileId: string): Promise<void> {
     await fs.promises.rm(this.path(workspaceId, fileId), { force: true });
+  }
+
+  /** The stored files, by workspace and id (uploads still being written are not listed). */
+  async list(): Promise<{ workspaceId: string; fileId: string }[]> {
+    const names = async (dir: string) => {
+      try {
+        return (await fs.promises.readdir(dir, { withFileTypes: true })).filter(
+          (e) => /^[A-Za-z0-9_]+$/.test(e.name) && (dir === this.#dir ? e.isDirectory() : e.isFile()),
+        );
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
+    };
+    const found: { workspaceId: string; fileId: string }[] = [];
+    for (const workspace of await names(this.#dir))
+      for (const file of await names(path.join(this.#dir, workspace.name)))
+        found.push({ workspaceId: workspace.name, fileId: file.name });
+    return found;
   }
 
   /**

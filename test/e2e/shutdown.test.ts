@@ -7,6 +7,12 @@ import { type Started, startCommand } from '../support/processes.ts';
 import { startCampaign, until } from '../support/running-campaign.ts';
 import { tempDir } from '../support/stores.ts';
 
+/**
+ * How long a stop may take here before it counts as never: about a second on an idle
+ * machine, much more on a busy one; without the fixes these processes never exit.
+ */
+const NEVER_MS = 30_000;
+
 /** Resolves with `promise`, or fails naming `what` when it takes longer than `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -52,9 +58,9 @@ test('SIGTERM to npm start stops the server gracefully, and npm exits after it, 
     assert.equal((await fetch(`${url}/health`)).status, 200);
 
     npm.child.kill('SIGTERM');
-    assert.equal(await within(npm.exited, 15_000, 'npm start exiting'), 0, npm.output());
+    assert.equal(await within(npm.exited, NEVER_MS, 'npm start exiting'), 0, npm.output());
     // The server held the same output pipes: closed means it is gone too, not orphaned.
-    await within(npm.closed, 5_000, 'the server under npm exiting');
+    await within(npm.closed, NEVER_MS, 'the server under npm exiting');
     assert.match(npm.output(), /"reason":"SIGTERM","msg":"stopped"/);
     await assert.rejects(fetch(`${url}/health`), 'nothing listens any more');
   } finally {
@@ -71,7 +77,7 @@ test('SIGTERM to npx kurir simulator stops the simulator within seconds', { time
     const [, url] = await npx.waitFor(/Simulator listening on (http:\/\/\S+)/, 60_000);
     simulator = await loggedPid(npx);
     npx.child.kill('SIGTERM');
-    await within(npx.closed, 5_000, 'the simulator under npx exiting');
+    await within(npx.closed, NEVER_MS, 'the simulator under npx exiting');
     assert.match(npx.output(), /"msg":"simulator stopped"/);
     await assert.rejects(fetch(`${url}/settings`), 'nothing listens any more');
   } finally {
@@ -95,9 +101,8 @@ test('SIGTERM during a campaign lets the sends under way settle, and a stop past
     const accepted = async () => (await simulator.get<{ accepted: number }>('/records/counts')).accepted;
     await until('sends under way', async () => (await accepted()) >= 20);
 
-    const stopping = Date.now();
+    // 0, not 1: done within its grace period (8 s).
     assert.equal(await kurir.stop(), 0, kurir.output());
-    assert.ok(Date.now() - stopping < 5_000, `stopped in ${Date.now() - stopping} ms`);
     assert.match(kurir.output(), /"reason":"SIGTERM","msg":"stopped"/);
 
     // Every send the network took is written as sent; nothing is left half done.
@@ -124,10 +129,15 @@ test('SIGTERM during a campaign lets the sends under way settle, and a stop past
     assert.equal(held.status, 200, await held.text());
     impatient.key = kurir.key;
     impatient.starts = kurir.starts;
-    const attempts = async () => (await simulator.get<{ attempts: number }>('/records/counts')).attempts;
-    const before = await attempts();
     await impatient.start();
-    await until('a held send', async () => (await attempts()) > before);
+    // Claimed moments ago, so its answer is far off (the link gives up after 15 s).
+    await until('a send under way', async () => {
+      const r = await impatient.api<{ data: { updatedAt: string }[] }>(
+        'GET',
+        `/v1/campaigns/${campaignId}/messages?state=sending`,
+      );
+      return r.json.data.some((m) => Date.now() - Date.parse(m.updatedAt) < 5000);
+    });
     assert.equal(await impatient.stop(), 1, impatient.output());
     assert.match(impatient.output(), /the stop took too long/);
   } finally {

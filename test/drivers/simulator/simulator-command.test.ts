@@ -79,11 +79,10 @@ test('kurir simulator answers the sends it holds before it stops on SIGTERM', as
       const counts = (await (await fetch(`${url}/records/counts`)).json()) as { accepted: number };
       return counts.accepted === 1;
     });
-    const stopping = Date.now();
     sim.child.kill('SIGTERM');
     assert.deepEqual(await held, { ok: true, providerId: 'm1' }, 'the driver got its answer');
+    // 0, not 1: done within its grace period (3 s).
     assert.equal(await sim.exited, 0, sim.output());
-    assert.ok(Date.now() - stopping < 3000, `stopped in ${Date.now() - stopping} ms`);
   } finally {
     sim.child.kill('SIGKILL');
   }

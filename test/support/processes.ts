@@ -1,7 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { after } from 'node:test';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+const running = new Set<ChildProcess>();
+// A test that fails before it stops what it started (a server that came up after its
+// wait timed out) would leave it running, and the test file's process waiting on it for
+// ever: whatever still runs when the file's tests are done is killed.
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export interface Started {
   child: ChildProcess;
@@ -31,6 +40,8 @@ export function startCommand(command: string, args: string[], env: Record<string
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -48,7 +59,8 @@ export function startCommand(command: string, args: string[], env: Record<string
     output: () => out,
     exited,
     closed,
-    waitFor(pattern, timeoutMs = 30_000) {
+    // A Kurir start can take half a minute on a busy 2-core machine (migrating a new file).
+    waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = out.match(pattern);

@@ -11,9 +11,26 @@ import { MessageQueue } from './message-queue.ts';
 import { MessageRepository } from './messages.ts';
 import { NumberCheckRepository } from './number-checks.ts';
 import { SenderRepository } from './senders.ts';
+import { isTransactionConflict } from './sql-errors.ts';
 import { SuppressionRepository } from './suppressions.ts';
 import { TemplateRepository } from './templates.ts';
 import { WorkspaceRepository } from './workspaces.ts';
+
+/** How `Store.transaction` runs its function. */
+export interface TransactionOptions {
+  /**
+   * Runs `fn` again from the start, in a new transaction, when PostgreSQL aborts it as a
+   * deadlock victim or a serialization failure (`isTransactionConflict`), up to
+   * `CONFLICT_ATTEMPTS` runs in all. Opt in only with a `fn` that is safe to run twice: its
+   * every effect is a statement in the transaction (nothing sent, published or kept in
+   * memory before the commit), and each write is guarded by the state it expects, as the
+   * queue's writes are, since what the first run was given may be stale by the second.
+   */
+  retryConflicts?: boolean;
+}
+
+/** Runs of a conflicting transaction before its error reaches the caller. */
+export const CONFLICT_ATTEMPTS = 5;
 
 /**
  * The data-access port: one repository per resource, all returning domain types. The same
@@ -60,12 +77,26 @@ export class Store {
     this.numberChecks = new NumberCheckRepository(db, dialect);
   }
 
-  /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws.
+   * Inside a transaction already, `fn` joins it (and a conflict goes to the outer caller).
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.#db.isTransaction) return fn(this);
-    return (this.#db as Kysely<Database>)
-      .transaction()
-      .execute((trx) => fn(new Store(trx, this.dialect, async () => {})));
+    const attempts = options.retryConflicts === true ? CONFLICT_ATTEMPTS : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.#db as Kysely<Database>)
+          .transaction()
+          .execute((trx) => fn(new Store(trx, this.dialect, async () => {})));
+      } catch (error) {
+        // At once, without a pause: the rollback that raised this error released the locks
+        // the other party waited for, and the re-run queues for them like any transaction.
+        // Should it take one first and close the same cycle again, it is a victim again,
+        // within the bound.
+        if (attempt >= attempts || !isTransactionConflict(error)) throw error;
+      }
+    }
   }
 
   /** Resolves when the database answers; used by `/ready`. */

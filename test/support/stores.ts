@@ -33,6 +33,40 @@ export async function openTestStore(backend: Backend): Promise<Store> {
   return withCleanup(store, drop);
 }
 
+/** A PostgreSQL test store (as `openTestStore`) and the name of its schema. */
+export async function openPostgresTestStore(poolSize = 4): Promise<{ store: Store; schema: string }> {
+  const { value, drop } = await inTestSchema(async (schema) => ({
+    schema,
+    store: await openStore({ kind: 'postgres', url: testDatabaseUrl, poolSize, schema }),
+  }));
+  return { store: withCleanup(value.store, drop), schema: value.schema };
+}
+
+/**
+ * Another connection to a test store's schema, as another process would have: to hold
+ * locks the store must wait for. `blocking()` resolves once one of the store's queries is
+ * waiting for a lock this connection holds (the fact to wait for, not a time).
+ */
+export async function otherConnection(
+  schema: string,
+): Promise<{ client: pg.Client; blocking: () => Promise<void>; [Symbol.asyncDispose](): Promise<void> }> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${schema}` });
+  await client.connect();
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+  return {
+    client,
+    async blocking() {
+      const blocked = 'SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))';
+      while ((await client.query(blocked, [pid])).rowCount === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      await client.end();
+    },
+  };
+}
+
 /**
  * Runs `migrate` on a new PostgreSQL schema, holding the lock below shared; answers with
  * what it returned and the function that drops the schema again. A `migrate` that throws

@@ -385,7 +385,9 @@ export class Dispatcher {
   async #writeSettlements(items: Settlement[]): Promise<void> {
     const { store, clock } = this.#deps;
     const now = clock.now();
-    const applied = await store.transaction((tx) => tx.queue.settle(items, now));
+    // Run again on a conflict: nothing is published before the commit, and every outcome
+    // is guarded by the state and attempt it expects.
+    const applied = await store.transaction((tx) => tx.queue.settle(items, now), { retryConflicts: true });
     publishSettlements(this.#deps.bus, (id) => this.#workspaceOf.get(id), applied, now);
     const campaigns = new Set(
       applied.filter((s) => s.kind !== 'progress' && s.kind !== 'uncertain').map((s) => s.campaignId),

@@ -179,8 +179,10 @@ export class Engine {
       .filter((s) => this.sessions.get(s.id)?.driver.capabilities.idempotentIds === true)
       .map((s) => s.id);
     const now = clock.now();
-    const touched = await store.transaction((tx) =>
-      tx.queue.recoverSending(idempotent, now, now + settings.reconcileGraceMs),
+    // Safe to run again: it reads the rows afresh and each update is guarded by state.
+    const touched = await store.transaction(
+      (tx) => tx.queue.recoverSending(idempotent, now, now + settings.reconcileGraceMs),
+      { retryConflicts: true },
     );
     if (touched.length > 0)
       this.#deps.log.info({ campaigns: touched.length }, 'recovered messages a stop left sending');
@@ -209,7 +211,9 @@ export class Engine {
     if (at === null) return;
     this.#reconcileTimer = clock.timer(at, () => {
       void (async () => {
-        const ids = await store.transaction((tx) => tx.queue.expireReconciliation(clock.now()));
+        const ids = await store.transaction((tx) => tx.queue.expireReconciliation(clock.now()), {
+          retryConflicts: true,
+        });
         if (ids.length > 0)
           this.#deps.log.warn({ campaigns: ids.length }, 'messages with unknown outcome failed');
         await this.campaigns.checkCompletion(ids);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
 import { isOptOut } from '../domain/opt-out.ts';
-import type { Receipt } from '../store/message-queue.ts';
+import type { Receipt, ReceiptChange } from '../store/message-queue.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -63,33 +63,35 @@ export class MessageEventWriter {
 
   async #writeReceipts(items: QueuedReceipt[]): Promise<void> {
     const now = this.#deps.clock.now();
-    const byWorkspace = new Map<string, QueuedReceipt[]>();
-    for (const item of items) {
-      const list = byWorkspace.get(item.workspaceId) ?? [];
-      list.push(item);
-      byWorkspace.set(item.workspaceId, list);
-    }
-    const written = await this.#deps.store.transaction(async (tx) => {
-      const out = [];
-      for (const [workspaceId, queued] of byWorkspace) {
-        const changes = await tx.queue.receipts(
-          queued.map((q) => q.receipt),
+    // The whole batch in one call, whatever the workspaces, so that its rows are locked in
+    // one id order (see MessageQueue). Run again on a conflict: nothing is published
+    // before the commit, and every receipt's update is guarded by the state it expects.
+    const changes = await this.#deps.store.transaction(
+      (tx) =>
+        tx.queue.receipts(
+          items.map((item) => item.receipt),
           now,
-        );
-        out.push({ workspaceId, queued, changes });
-      }
-      return out;
-    });
-    for (const { workspaceId, queued, changes } of written) {
-      publishReceipts(this.#deps.bus, workspaceId, changes, now);
+        ),
+      { retryConflicts: true },
+    );
+    const byWaId = new Map<string, QueuedReceipt>();
+    for (const item of items) if (!byWaId.has(item.receipt.waId)) byWaId.set(item.receipt.waId, item);
+    const byWorkspace = new Map<string, ReceiptChange[]>();
+    for (const change of changes) {
+      const workspaceId = byWaId.get(change.waId)?.workspaceId ?? '';
+      const list = byWorkspace.get(workspaceId) ?? [];
+      list.push(change);
+      byWorkspace.set(workspaceId, list);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      publishReceipts(this.#deps.bus, workspaceId, list, now);
       // A network that refuses a message because its recipient opted out (Meta's marketing
       // opt-out) tells us as much as a STOP reply would.
-      for (const c of changes) {
+      for (const c of list) {
         if (c.to !== 'failed' || c.reason !== 'opted_out') continue;
-        const senderId = queued.find((q) => q.receipt.waId === c.waId)?.senderId ?? '';
         await this.#deps.optOuts.record({
           workspaceId,
-          senderId,
+          senderId: byWaId.get(c.waId)?.senderId ?? '',
           phone: c.phone,
           note: 'the network reported an opt-out',
         });

@@ -126,6 +126,18 @@ function bump(deltas: Map<string, Delta>, campaignId: string, from: MessageState
  * keeps the campaign counters in step with the rows it moves. Each state change is guarded
  * by the state (and attempt) it expects, so a late or repeated write cannot move a row that
  * has moved on: the guard is what makes retries of these writes safe.
+ *
+ * Lock order. On PostgreSQL several of these run at once on one pool (receipts, settlements,
+ * claims; at start-up, recovery), and two transactions that take the same row locks in
+ * different orders can deadlock: a bulk UPDATE locks rows in whatever order its plan visits
+ * them, a loop of single-row UPDATEs in the order of its input. So every method that may
+ * wait for a lock takes message rows in ascending id order — a bulk change first locks its
+ * rows with one `SELECT … ORDER BY id FOR UPDATE`, a loop runs over its rows sorted by id
+ * — and campaign rows (the counters) only after its message rows, also by ascending id.
+ * Claims lock with SKIP LOCKED and never wait for a message row. Two transactions that
+ * take locks in one order cannot wait for each other in a cycle. (`cancelQueued` still
+ * updates in plan order; of the others only the reconciliation deadline, on pinned rows,
+ * touches the queued rows it cancels.)
  */
 export class MessageQueue {
   readonly #sql: RawSql;
@@ -269,7 +281,8 @@ export class MessageQueue {
     const s = this.#sql;
     const applied: Settlement[] = [];
     const deltas = new Map<string, Delta>();
-    for (const o of settlements) {
+    // By id (see the lock order above); a sort is stable, so one row's outcomes keep theirs.
+    for (const o of [...settlements].sort((a, b) => compareIds(a.id, b.id))) {
       // Every statement ends with the same guard on parameters n-1 (id) and n (attempt).
       const guard = (n: number) => `id = ${s.p(n)} AND state = 'sending' AND attempt = ${s.p(n + 1)}`;
       let changed = 0;
@@ -342,7 +355,7 @@ export class MessageQueue {
         bump(deltas, o.campaignId, 'sending', to);
       }
     }
-    for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);
+    await this.#addCounts(deltas);
     const reached = applied.flatMap((o) => (o.kind === 'sent' && o.reached ? [o.reached] : []));
     if (reached.length > 0) await this.#remember(reached, now);
     return applied;
@@ -355,15 +368,27 @@ export class MessageQueue {
    */
   async receipts(receipts: readonly Receipt[], now: number): Promise<ReceiptChange[]> {
     const s = this.#sql;
+    if (receipts.length === 0) return [];
+    // Every row a receipt may move, locked at once in id order (see the lock order above).
+    // Holding them also means the states read here are the ones the updates below find.
+    const found = await s.rows<{
+      id: string;
+      wa_id: string;
+      campaign_id: string | null;
+      phone: string;
+      state: MessageState;
+    }>(
+      `SELECT id, wa_id, campaign_id, phone, state FROM messages
+        WHERE ${s.inTextList('wa_id', 1)} AND state IN ('sending', 'sent', 'delivered')
+        ${lockInIdOrder(s)}`,
+      [s.textList([...new Set(receipts.map((r) => r.waId))])],
+    );
+    const rows = new Map<string, (typeof found)[number]>();
+    for (const row of found) if (!rows.has(row.wa_id)) rows.set(row.wa_id, row);
     const changes: ReceiptChange[] = [];
     const deltas = new Map<string, Delta>();
     for (const r of receipts) {
-      const [row] = await s.rows<{
-        id: string;
-        campaign_id: string | null;
-        phone: string;
-        state: MessageState;
-      }>(`SELECT id, campaign_id, phone, state FROM messages WHERE wa_id = ${s.p(1)}`, [r.waId]);
+      const row = rows.get(r.waId);
       if (row === undefined) continue;
       const from = row.state;
       const to = nextOnReceipt(from, r.status);
@@ -384,6 +409,7 @@ export class MessageQueue {
         params = [to, at, now, row.id, from];
       }
       if ((await s.run(text, params)) === 0) continue;
+      row.state = to;
       changes.push({
         messageId: row.id,
         waId: r.waId,
@@ -395,7 +421,7 @@ export class MessageQueue {
       });
       if (row.campaign_id !== null) bump(deltas, row.campaign_id, from, to);
     }
-    for (const [campaignId, delta] of deltas) await this.#campaigns.addCounts(campaignId, delta);
+    await this.#addCounts(deltas);
     return changes;
   }
 
@@ -410,10 +436,14 @@ export class MessageQueue {
     reconcileBy: number,
   ): Promise<string[]> {
     const s = this.#sql;
-    const touched = await s.rows<{ campaign_id: string | null }>(
-      `SELECT DISTINCT campaign_id FROM messages WHERE state = 'sending'`,
+    // The rows first, locked in id order (see the lock order above); the updates then touch
+    // only these, however many more become `sending` meanwhile.
+    const locked = await s.rows<{ id: string; campaign_id: string | null }>(
+      `SELECT id, campaign_id FROM messages WHERE state = 'sending' ${lockInIdOrder(s)}`,
       [],
     );
+    if (locked.length === 0) return [];
+    const ids = s.textList(locked.map((r) => r.id));
     if (idempotentSenderIds.length > 0) {
       // The attempt is undone: the crash, not the message, interrupted it. The re-send must
       // go through the same sender (a repeated id is dropped within one chat only), and it
@@ -421,17 +451,17 @@ export class MessageQueue {
       await s.run(
         `UPDATE messages SET state = 'queued', attempt = attempt - 1, updated_at = ${s.p(1)},
                 resend_via = sender_id, reconcile_by = ${s.p(2)}
-          WHERE state = 'sending' AND reconcile_by IS NULL AND sender_id IN (${s.list(3, idempotentSenderIds.length)})`,
-        [now, reconcileBy, ...idempotentSenderIds],
+          WHERE ${s.inTextList('id', 3)} AND state = 'sending' AND reconcile_by IS NULL
+            AND sender_id IN (${s.list(4, idempotentSenderIds.length)})`,
+        [now, reconcileBy, ids, ...idempotentSenderIds],
       );
     }
     await s.run(
-      `UPDATE messages SET reconcile_by = ${s.p(1)}, updated_at = ${s.p(2)} WHERE state = 'sending' AND reconcile_by IS NULL`,
-      [reconcileBy, now],
+      `UPDATE messages SET reconcile_by = ${s.p(1)}, updated_at = ${s.p(2)}
+        WHERE ${s.inTextList('id', 3)} AND state = 'sending' AND reconcile_by IS NULL`,
+      [reconcileBy, now, ids],
     );
-    const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);
-    for (const id of ids) await this.#campaigns.recount(id);
-    return ids;
+    return this.#recount(locked);
   }
 
   /** Rows whose reconciliation time passed without a receipt end `failed: unknown_outcome`. */
@@ -439,21 +469,37 @@ export class MessageQueue {
     const s = this.#sql;
     const due = `((state = 'sending' AND reconcile_by <= ${s.p(1)})
                    OR (state = 'queued' AND resend_via IS NOT NULL AND reconcile_by <= ${s.p(1)}))`;
-    const touched = await s.rows<{ campaign_id: string | null }>(
-      `SELECT DISTINCT campaign_id FROM messages WHERE ${due}`,
+    // Locked in id order first, as in `recoverSending`: receipts for these very rows may be
+    // stored at the same moment.
+    const locked = await s.rows<{ id: string; campaign_id: string | null }>(
+      `SELECT id, campaign_id FROM messages WHERE ${due} ${lockInIdOrder(s)}`,
       [now],
     );
-    if (touched.length === 0) return [];
+    if (locked.length === 0) return [];
     await s.run(
       `UPDATE messages SET state = 'failed', reason = 'unknown_outcome',
               detail = 'an attempt may have reached WhatsApp, no receipt said so, and a re-send could duplicate it',
               reconcile_by = NULL, resend_via = NULL, updated_at = ${s.p(2)}
-        WHERE ${due}`,
-      [now, now],
+        WHERE ${s.inTextList('id', 3)} AND ${due}`,
+      [now, now, s.textList(locked.map((r) => r.id))],
     );
-    const ids = touched.map((t) => t.campaign_id).filter((id): id is string => id !== null);
+    return this.#recount(locked);
+  }
+
+  /** Recounts the campaigns of these rows, in id order; returns their ids. */
+  async #recount(rows: readonly { campaign_id: string | null }[]): Promise<string[]> {
+    const ids = [...new Set(rows.map((r) => r.campaign_id))]
+      .filter((id): id is string => id !== null)
+      .sort(compareIds);
     for (const id of ids) await this.#campaigns.recount(id);
     return ids;
+  }
+
+  /** Moves the counters of several campaigns, in id order (see the lock order above). */
+  async #addCounts(deltas: ReadonlyMap<string, Delta>): Promise<void> {
+    for (const id of [...deltas.keys()].sort(compareIds)) {
+      await this.#campaigns.addCounts(id, deltas.get(id) ?? {});
+    }
   }
 
   async #remember(
@@ -518,6 +564,21 @@ export class MessageQueue {
     await this.#campaigns.recount(campaignId);
     return n;
   }
+}
+
+/**
+ * Ends a SELECT of message rows: on PostgreSQL it locks them in ascending id order (the
+ * sort comes before the locks), compared bytewise (`COLLATE "C"`) as `compareIds` does,
+ * whatever the database's collation. Nothing on SQLite, whose writing transaction is the
+ * only one.
+ */
+function lockInIdOrder(s: RawSql): string {
+  return s.dialect === 'postgres' ? 'ORDER BY id COLLATE "C" FOR UPDATE' : '';
+}
+
+/** Ids in the order rows are locked (see `lockInIdOrder`): by code unit, ids being ASCII. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const rank: Partial<Record<MessageState, number>> = { sending: 0, sent: 1, delivered: 2, read: 3 };

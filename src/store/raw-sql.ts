@@ -28,6 +28,22 @@ export class RawSql {
     return Array.from({ length: count }, (_, i) => this.p(from + i)).join(',');
   }
 
+  /**
+   * `column` equals one of the strings bound as parameter `index` with `textList`: a whole
+   * list in one parameter, so the statement's text (and SQLite's cached statement) is the
+   * same for any number of values, and no count of values meets a parameter limit.
+   */
+  inTextList(column: string, index: number): string {
+    return this.dialect === 'postgres'
+      ? `${column} = ANY(${this.p(index)}::text[])`
+      : `${column} IN (SELECT value FROM json_each(${this.p(index)}))`;
+  }
+
+  /** The parameter for `inTextList`: an array on PostgreSQL, a JSON array on SQLite. */
+  textList(values: readonly string[]): unknown {
+    return this.dialect === 'postgres' ? values : JSON.stringify(values);
+  }
+
   async rows<T>(text: string, parameters: readonly unknown[]): Promise<T[]> {
     const result = await this.#db.executeQuery(CompiledQuery.raw(text, [...parameters]));
     return result.rows as T[];

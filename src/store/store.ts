@@ -25,6 +25,8 @@ export interface TransactionOptions {
    * every effect is a statement in the transaction (nothing sent, published or kept in
    * memory before the commit), and each write is guarded by the state it expects, as the
    * queue's writes are, since what the first run was given may be stale by the second.
+   * Callers that opt in: crash recovery and the reconciliation deadline (`Engine`), receipts
+   * (`MessageEventWriter`) and settlements (`Dispatcher`).
    */
   retryConflicts?: boolean;
 }

@@ -170,10 +170,14 @@ export class Engine {
 
   /**
    * Restores sender sessions, settles what a crash left `sending` (re-queued where the
-   * driver makes a re-send safe, otherwise awaiting a receipt), then starts sending.
+   * driver makes a re-send safe, otherwise awaiting a receipt), then connects the senders
+   * and starts sending.
    */
   async start(): Promise<void> {
     const { store, clock, settings } = this.#deps;
+    // Drivers are made first, for their capabilities, and connected only once recovery has
+    // committed: a connected driver stores receipts for the very rows recovery moves, and
+    // on PostgreSQL the two raced into deadlocks (about one start in fifty).
     await this.sessions.restoreAll();
     const idempotent = (await store.senders.all())
       .filter((s) => this.sessions.get(s.id)?.driver.capabilities.idempotentIds === true)
@@ -186,6 +190,7 @@ export class Engine {
     );
     if (touched.length > 0)
       this.#deps.log.info({ campaigns: touched.length }, 'recovered messages a stop left sending');
+    await this.sessions.connectAll();
     await this.dispatcher.start();
     await this.expander.resumeUnfinished();
     this.campaigns.armSchedule();

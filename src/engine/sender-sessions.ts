@@ -69,11 +69,31 @@ export class SenderSessions {
     return this.#sessions.get(senderId)?.session;
   }
 
-  /** Every stored sender gets its driver back and reconnects (sessions survive restarts). */
+  /**
+   * Every stored sender gets its driver back (sessions survive restarts), not connected
+   * yet: `connectAll` does that. Between the two, a driver's capabilities are known and it
+   * reports nothing, so crash recovery can settle the rows left `sending` before any
+   * receipt for them is stored.
+   */
   async restoreAll(): Promise<void> {
     for (const sender of await this.#deps.store.senders.all()) {
       this.#adopted.set(sender.workspaceId, Promise.resolve());
-      await this.#restore(sender);
+      try {
+        await this.#create(sender);
+      } catch (error) {
+        this.#deps.log.error({ err: error, senderId: sender.id }, 'could not restore sender session');
+      }
+    }
+  }
+
+  /** Connects the drivers `restoreAll` made, each unless it needs a person. */
+  async connectAll(): Promise<void> {
+    for (const [senderId, { session }] of [...this.#sessions]) {
+      try {
+        await this.#connect(session);
+      } catch (error) {
+        this.#deps.log.error({ err: error, senderId }, 'could not restore sender session');
+      }
     }
   }
 
@@ -100,18 +120,8 @@ export class SenderSessions {
 
   /** Creates (or replaces) the driver of a sender and connects it unless it needs a person. */
   async open(sender: Sender): Promise<SenderSession> {
-    await this.close(sender.id);
-    const driver = await this.#deps.factory.create(sender);
-    const session: SenderSession = {
-      driver,
-      sender,
-      latestQr: null,
-      latestPairingCode: null,
-      canSend: () => canSend(session.sender),
-    };
-    const unsubscribe = driver.onEvent((event) => this.#onEvent(session, event));
-    this.#sessions.set(sender.id, { session, unsubscribe });
-    if (sender.connection !== 'banned') await driver.connect();
+    const session = await this.#create(sender);
+    await this.#connect(session);
     return session;
   }
 
@@ -143,6 +153,25 @@ export class SenderSessions {
     } catch (error) {
       this.#deps.log.error({ err: error, senderId: sender.id }, 'could not restore sender session');
     }
+  }
+
+  async #create(sender: Sender): Promise<SenderSession> {
+    await this.close(sender.id);
+    const driver = await this.#deps.factory.create(sender);
+    const session: SenderSession = {
+      driver,
+      sender,
+      latestQr: null,
+      latestPairingCode: null,
+      canSend: () => canSend(session.sender),
+    };
+    const unsubscribe = driver.onEvent((event) => this.#onEvent(session, event));
+    this.#sessions.set(sender.id, { session, unsubscribe });
+    return session;
+  }
+
+  async #connect(session: SenderSession): Promise<void> {
+    if (session.sender.connection !== 'banned') await session.driver.connect();
   }
 
   /** Resolves once the event's effect is stored: the driver acknowledges it then. */

@@ -16,6 +16,7 @@ import type { CampaignDefinition } from '../../src/engine/campaign-validation.ts
 import { KurirDriverFactory } from '../../src/engine/driver-factory.ts';
 import { Engine, type EngineDeps, type EngineSettings } from '../../src/engine/engine.ts';
 import type { KurirEvent } from '../../src/engine/event-bus.ts';
+import type { DriverFactory } from '../../src/engine/sender-sessions.ts';
 import { FileStorage } from '../../src/store/file-storage.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createLogger } from '../../src/system/logger.ts';
@@ -108,10 +109,12 @@ export function newTestEngine(
   },
   overrides: Partial<Pick<EngineDeps, 'probeMedia' | 'fetchMedia' | 'mediaUrl'>> & {
     settings?: Partial<EngineSettings> | undefined;
+    /** Wraps the real driver factory, to watch what the engine does with drivers. */
+    wrapDrivers?: ((made: DriverFactory) => DriverFactory) | undefined;
   } = {},
 ): Engine {
   const { store, clock, random, log, network, files } = deps;
-  const { settings, ...media } = overrides;
+  const { settings, wrapDrivers = (made) => made, ...media } = overrides;
   return new Engine({
     store,
     clock,
@@ -119,15 +122,17 @@ export function newTestEngine(
     log,
     newId: deps.ids,
     secrets: testSecrets,
-    drivers: new KurirDriverFactory({
-      clock,
-      random,
-      log,
-      simulator: network,
-      store,
-      secrets: testSecrets,
-      ...(deps.baileysSocket === undefined ? {} : { baileysSocket: deps.baileysSocket }),
-    }),
+    drivers: wrapDrivers(
+      new KurirDriverFactory({
+        clock,
+        random,
+        log,
+        simulator: network,
+        store,
+        secrets: testSecrets,
+        ...(deps.baileysSocket === undefined ? {} : { baileysSocket: deps.baileysSocket }),
+      }),
+    ),
     probeMedia: async () => ({ size: 1000, contentType: 'image/png' }),
     files,
     fetchMedia: async () => {
@@ -159,6 +164,8 @@ export async function createTestEngine(
     store?: Store;
     /** Baileys senders get sockets from here: a fake WhatsApp. */
     baileysSocket?: MakeSocket;
+    /** Wraps the real driver factory, to watch what the engine does with drivers. */
+    wrapDrivers?: (made: DriverFactory) => DriverFactory;
   } = {},
 ): Promise<TestEngine> {
   const store = options.store ?? (await openTestStore(options.backend ?? 'sqlite'));
@@ -181,7 +188,7 @@ export async function createTestEngine(
       files: new FileStorage(path.join(tempDir('kurir-engine'), 'files')),
       baileysSocket: options.baileysSocket,
     },
-    { settings: options.settings },
+    { settings: options.settings, wrapDrivers: options.wrapDrivers },
   );
   const events: KurirEvent[] = [];
   engine.bus.subscribe((e) => events.push(e));

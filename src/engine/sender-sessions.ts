@@ -38,6 +38,22 @@ export interface SenderSessionsDeps {
   factory: DriverFactory;
 }
 
+/** A sender's live session, with what keeps its status writes in order. */
+interface SessionEntry {
+  session: SenderSession;
+  unsubscribe: () => void;
+  /**
+   * The end of the sender's chain of status work (connection events, `refresh`): each link
+   * starts when the one before it settled. A driver hands over its next event before the
+   * last one is stored, and on a PostgreSQL pool two UPDATEs sent 1 ms apart may commit in
+   * either order: `qr` then `connected` could leave `pairing` stored for good. A chain per
+   * sender rather than a version column in the UPDATE: it needs no migration, it also keeps
+   * `session.sender` and the `sender.status` events in the driver's order, and status
+   * events are few (receipts and inbound messages do not queue behind it).
+   */
+  statusWork: Promise<void>;
+}
+
 /**
  * Owns one live driver per sender: opens them at start-up, keeps each sender's stored
  * connection state in step with its driver's events, and hands message events (receipts,
@@ -45,7 +61,7 @@ export interface SenderSessionsDeps {
  */
 export class SenderSessions {
   readonly #deps: SenderSessionsDeps;
-  readonly #sessions = new Map<string, { session: SenderSession; unsubscribe: () => void }>();
+  readonly #sessions = new Map<string, SessionEntry>();
   readonly #changeListeners = new Set<(sender: Sender) => void>();
   /** Workspaces whose stored senders all have a session here (or were tried). */
   readonly #adopted = new Map<string, Promise<void>>();
@@ -131,15 +147,22 @@ export class SenderSessions {
     this.#sessions.delete(senderId);
     entry.unsubscribe();
     await entry.session.driver.close();
+    // Status writes already handed over still land; nothing is written for it after this.
+    await entry.statusWork;
   }
 
   /** Re-reads a sender after the API changed it (name, quotas, pause) and tells listeners. */
   async refresh(senderId: string): Promise<void> {
     const entry = this.#sessions.get(senderId);
-    const sender = await this.#deps.store.senders.find(senderId);
-    if (entry === undefined || sender === null) return;
-    entry.session.sender = sender;
-    this.#notify(sender);
+    if (entry === undefined) return;
+    // Behind any status write under way, so that what it reads is not overwritten by the
+    // older connection that write's session object still holds.
+    await this.#inOrder(entry, async () => {
+      const sender = await this.#deps.store.senders.find(senderId);
+      if (sender === null) return;
+      entry.session.sender = sender;
+      this.#notify(sender);
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -165,8 +188,9 @@ export class SenderSessions {
       latestPairingCode: null,
       canSend: () => canSend(session.sender),
     };
-    const unsubscribe = driver.onEvent((event) => this.#onEvent(session, event));
-    this.#sessions.set(sender.id, { session, unsubscribe });
+    const entry: SessionEntry = { session, unsubscribe: () => {}, statusWork: Promise.resolve() };
+    entry.unsubscribe = driver.onEvent((event) => this.#onEvent(entry, event));
+    this.#sessions.set(sender.id, entry);
     return session;
   }
 
@@ -174,8 +198,31 @@ export class SenderSessions {
     if (session.sender.connection !== 'banned') await session.driver.connect();
   }
 
+  /**
+   * Runs `work` once the sender's earlier status work settled. The returned promise carries
+   * `work`'s own outcome (a failed write leaves its event unacknowledged, so it comes
+   * again); the chain goes on either way, so one failed write does not stall the sender.
+   */
+  #inOrder(entry: SessionEntry, work: () => Promise<void>): Promise<void> {
+    const done = entry.statusWork.then(work);
+    entry.statusWork = done.catch(() => {});
+    return done;
+  }
+
   /** Resolves once the event's effect is stored: the driver acknowledges it then. */
-  async #onEvent(session: SenderSession, event: DriverEvent): Promise<void> {
+  #onEvent(entry: SessionEntry, event: DriverEvent): Promise<void> {
+    if (event.type === 'receipt' || event.type === 'inbound') {
+      // A rejection leaves the event unacknowledged, so the driver delivers it again.
+      const { sender } = entry.session;
+      return this.#messageHandler({ senderId: sender.id, workspaceId: sender.workspaceId, event });
+    }
+    return this.#inOrder(entry, () => this.#onStatus(entry.session, event));
+  }
+
+  async #onStatus(
+    session: SenderSession,
+    event: Exclude<DriverEvent, { type: 'receipt' } | { type: 'inbound' }>,
+  ): Promise<void> {
     const { sender } = session;
     const publish = (type: 'sender.qr' | 'sender.pairing_code', data: Record<string, unknown>) =>
       this.#deps.bus.publish({
@@ -211,10 +258,6 @@ export class SenderSessions {
         );
         session.sender = { ...session.sender, pausedReason: `banned: ${event.reason}` };
         return this.#setConnection(session, 'banned', event.reason, null);
-      case 'receipt':
-      case 'inbound':
-        // A rejection leaves the event unacknowledged, so the driver delivers it again.
-        return this.#messageHandler({ senderId: sender.id, workspaceId: sender.workspaceId, event });
     }
   }
 

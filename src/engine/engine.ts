@@ -69,6 +69,8 @@ export class Engine {
   readonly fleet: Fleet;
   readonly #deps: EngineDeps;
   #reconcileTimer: CancelTimer | null = null;
+  /** Campaigns' reactions to sender changes, run one after another (see the constructor). */
+  #senderReactions: Promise<void> = Promise.resolve();
   readonly #progressDue = new Set<string>();
 
   constructor(deps: EngineDeps) {
@@ -159,7 +161,13 @@ export class Engine {
     this.sessions.handleMessages((handled) => this.events.handle(handled));
     this.sessions.onSenderChange((sender) => {
       this.dispatcher.wake();
-      void this.campaigns.senderChanged(sender).catch((e: unknown) => this.#logError(e, 'sender change'));
+      // One reaction at a time, in the order of the changes. A sender that pairs again and
+      // is connected a moment later asks first for a pause (`no_sender`), then for a resume;
+      // run side by side, the resume could look before the pause had committed, find
+      // nothing paused, and leave the campaign paused with a working sender.
+      this.#senderReactions = this.#senderReactions
+        .then(() => this.campaigns.senderChanged(sender))
+        .catch((e: unknown) => this.#logError(e, 'sender change'));
     });
   }
 
@@ -205,6 +213,7 @@ export class Engine {
     await this.dispatcher[Symbol.asyncDispose]();
     await this.expander.idle();
     await this.sessions[Symbol.asyncDispose]();
+    await this.#senderReactions;
     await this.events.flushed();
   }
 

@@ -98,6 +98,8 @@ export class Engine {
       bus: this.bus,
       log: log.child({ component: 'receipts' }),
       optOuts,
+      onLeftSending: (ids) =>
+        void this.campaigns.checkCompletion(ids).catch((e: unknown) => this.#logError(e, 'completion check')),
     });
     this.fleet = new Fleet({
       store,

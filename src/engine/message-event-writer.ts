@@ -21,6 +21,13 @@ interface WriterDeps {
   bus: EventBus;
   log: Logger;
   optOuts: OptOuts;
+  /**
+   * Told, after the commit, which campaigns had rows that receipts moved out of `sending`.
+   * A receipt can be stored before the send's own answer, which then finds its row moved on
+   * and changes nothing; or it settles a row a crash left waiting. Either way it was that
+   * row's last write, and may have been its campaign's last.
+   */
+  onLeftSending: (campaignIds: ReadonlySet<string>) => void;
 }
 
 /**
@@ -42,7 +49,7 @@ export class MessageEventWriter {
     });
   }
 
-  /** Completed campaigns are re-checked by the caller after receipts that failed a message. */
+  /** Resolves once the event's effect is committed (see `onLeftSending` for what follows). */
   async handle(handled: HandledEvent): Promise<void> {
     const { event } = handled;
     if (event.type === 'receipt') {
@@ -74,6 +81,9 @@ export class MessageEventWriter {
         ),
       { retryConflicts: true },
     );
+    const leftSending = new Set<string>();
+    for (const c of changes) if (c.from === 'sending' && c.campaignId !== null) leftSending.add(c.campaignId);
+    if (leftSending.size > 0) this.#deps.onLeftSending(leftSending);
     const byWaId = new Map<string, QueuedReceipt>();
     for (const item of items) if (!byWaId.has(item.receipt.waId)) byWaId.set(item.receipt.waId, item);
     const byWorkspace = new Map<string, ReceiptChange[]>();
